@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { SeverityLabelSchema } from '../findings/finding.js';
+import { DurationSchema } from './duration.js';
+import { parseOrThrow } from '../zod-issues.js';
+
+/**
+ * Playbooks that exist. A mode for any other id is rejected: a setting that does nothing must never be accepted silently.
+ * Add an id here only together with its state machine in lib/playbooks.
+ */
+export const PLAYBOOK_IDS = ['credential-compromise'] as const;
+export const PlaybookIdSchema = z.enum(PLAYBOOK_IDS);
+export type PlaybookId = z.infer<typeof PlaybookIdSchema>;
+
+/** auto: contain at once; approve: ask a responder first; notify: tell, change nothing; off: ignore. */
+export const PlaybookModeSchema = z.enum(['auto', 'approve', 'notify', 'off']);
+export type PlaybookMode = z.infer<typeof PlaybookModeSchema>;
+
+/** Values with a real effect today. Others are refused with "not supported yet" rather than accepted and ignored. */
+export const SUPPORTED_COMPLIANCE_FRAMEWORKS = ['none'] as const;
+export const SUPPORTED_SIEM_PLATFORMS = ['none'] as const;
+
+const unsupported = (what: string, supported: readonly string[]) => (value: string) =>
+  supported.includes(value) || { message: `${what} '${value}' is not supported yet (supported: ${supported.join(', ')})` };
+
+export const AllowlistsSchema = z.strictObject({
+  /** IAM principal ARNs (`*` wildcards allowed), e.g. break-glass roles: never contained. */
+  principals: z.array(z.string().min(1)).default([]),
+  /** Source CIDRs (e.g. the corporate VPN): lower the risk score, never trigger containment by themselves. */
+  cidrs: z.array(z.string().regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, { message: 'expected a CIDR like 10.0.0.0/8' })).default([]),
+  /** Resources carrying any of these tags are protected: never contained. */
+  resourceTags: z.array(z.strictObject({ key: z.string().min(1), value: z.string() })).default([]),
+});
+
+export const SubscriptionSchema = z.strictObject({
+  protocol: z.enum(['email', 'https', 'sqs', 'lambda', 'sms']),
+  endpoint: z.string().min(1),
+  /** SNS filter policy on the message attributes `severity` and `playbook`. */
+  filter: z
+    .strictObject({
+      severity: z.array(SeverityLabelSchema).optional(),
+      playbook: z.array(z.string()).optional(),
+    })
+    .optional(),
+});
+
+export const ResponseTimeTargetSchema = z
+  .strictObject({
+    critical: DurationSchema.default('15m'),
+    high: DurationSchema.default('1h'),
+    medium: DurationSchema.default('4h'),
+    low: DurationSchema.default('24h'),
+  })
+  .default({ critical: '15m', high: '1h', medium: '4h', low: '24h' });
+
+export const FirebreakConfigSchema = z.strictObject({
+  /** Findings below this severity are recorded as findings but open no incident. */
+  severityThreshold: SeverityLabelSchema.default('HIGH'),
+  /** Time to acknowledge, per severity; `15m`, `1h`, ... (stored as seconds). */
+  responseTimeTarget: ResponseTimeTargetSchema,
+  /** How long incidents are kept (DynamoDB TTL) and how long logs are retained. */
+  retentionDays: z.number().int().min(1).max(3650).default(365),
+  /** A fresh install changes nothing: every action only records the AWS calls it would make. */
+  dryRun: z.boolean().default(true),
+  playbooks: z
+    .partialRecord(PlaybookIdSchema, z.strictObject({ mode: PlaybookModeSchema }))
+    .default({}),
+  allowlists: AllowlistsSchema.default({ principals: [], cidrs: [], resourceTags: [] }),
+  notifications: z.strictObject({ subscriptions: z.array(SubscriptionSchema).default([]) }).default({ subscriptions: [] }),
+  complianceFramework: z.string().refine(...refinement('complianceFramework', SUPPORTED_COMPLIANCE_FRAMEWORKS)).default('none'),
+  siemPlatform: z.string().refine(...refinement('siemPlatform', SUPPORTED_SIEM_PLATFORMS)).default('none'),
+});
+export type FirebreakConfig = z.infer<typeof FirebreakConfigSchema>;
+export type FirebreakConfigInput = z.input<typeof FirebreakConfigSchema>;
+
+function refinement(what: string, supported: readonly string[]) {
+  const check = unsupported(what, supported);
+  return [
+    (value: string) => check(value) === true,
+    (value: string) => {
+      const verdict = check(value);
+      return verdict === true ? {} : verdict;
+    },
+  ] as const;
+}
+
+/** Default mode when a playbook has none configured: approval first, the safe choice for anything destructive. */
+export const DEFAULT_PLAYBOOK_MODE: PlaybookMode = 'approve';
+
+export function playbookMode(config: FirebreakConfig, playbook: PlaybookId): PlaybookMode {
+  return config.playbooks[playbook]?.mode ?? DEFAULT_PLAYBOOK_MODE;
+}
+
+/** Validates a raw config object; throws a ValidationError naming each bad key and what is allowed. */
+export function parseFirebreakConfig(input: unknown): FirebreakConfig {
+  return Object.freeze(parseOrThrow(FirebreakConfigSchema, input, 'firebreak config'));
+}
