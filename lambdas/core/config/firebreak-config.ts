@@ -19,8 +19,14 @@ export type PlaybookMode = z.infer<typeof PlaybookModeSchema>;
 export const SUPPORTED_COMPLIANCE_FRAMEWORKS = ['none'] as const;
 export const SUPPORTED_SIEM_PLATFORMS = ['none'] as const;
 
-const unsupported = (what: string, supported: readonly string[]) => (value: string) =>
-  supported.includes(value) || { message: `${what} '${value}' is not supported yet (supported: ${supported.join(', ')})` };
+/** A string setting whose other values are refused as "not supported yet", naming what is. */
+function supportedValue(what: string, supported: readonly string[]) {
+  return z.string().superRefine((value, ctx) => {
+    if (!supported.includes(value)) {
+      ctx.addIssue({ code: 'custom', message: `${what} '${value}' is not supported yet (supported: ${supported.join(', ')})` });
+    }
+  });
+}
 
 export const AllowlistsSchema = z.strictObject({
   /** IAM principal ARNs (`*` wildcards allowed), e.g. break-glass roles: never contained. */
@@ -45,12 +51,12 @@ export const SubscriptionSchema = z.strictObject({
 
 export const ResponseTimeTargetSchema = z
   .strictObject({
-    critical: DurationSchema.default('15m'),
-    high: DurationSchema.default('1h'),
-    medium: DurationSchema.default('4h'),
-    low: DurationSchema.default('24h'),
+    critical: DurationSchema.prefault('15m'),
+    high: DurationSchema.prefault('1h'),
+    medium: DurationSchema.prefault('4h'),
+    low: DurationSchema.prefault('24h'),
   })
-  .default({ critical: '15m', high: '1h', medium: '4h', low: '24h' });
+  .prefault({});
 
 export const FirebreakConfigSchema = z.strictObject({
   /** Findings below this severity are recorded as findings but open no incident. */
@@ -66,22 +72,11 @@ export const FirebreakConfigSchema = z.strictObject({
     .default({}),
   allowlists: AllowlistsSchema.default({ principals: [], cidrs: [], resourceTags: [] }),
   notifications: z.strictObject({ subscriptions: z.array(SubscriptionSchema).default([]) }).default({ subscriptions: [] }),
-  complianceFramework: z.string().refine(...refinement('complianceFramework', SUPPORTED_COMPLIANCE_FRAMEWORKS)).default('none'),
-  siemPlatform: z.string().refine(...refinement('siemPlatform', SUPPORTED_SIEM_PLATFORMS)).default('none'),
+  complianceFramework: supportedValue('complianceFramework', SUPPORTED_COMPLIANCE_FRAMEWORKS).default('none'),
+  siemPlatform: supportedValue('siemPlatform', SUPPORTED_SIEM_PLATFORMS).default('none'),
 });
 export type FirebreakConfig = z.infer<typeof FirebreakConfigSchema>;
 export type FirebreakConfigInput = z.input<typeof FirebreakConfigSchema>;
-
-function refinement(what: string, supported: readonly string[]) {
-  const check = unsupported(what, supported);
-  return [
-    (value: string) => check(value) === true,
-    (value: string) => {
-      const verdict = check(value);
-      return verdict === true ? {} : verdict;
-    },
-  ] as const;
-}
 
 /** Default mode when a playbook has none configured: approval first, the safe choice for anything destructive. */
 export const DEFAULT_PLAYBOOK_MODE: PlaybookMode = 'approve';
