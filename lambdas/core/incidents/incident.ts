@@ -57,6 +57,15 @@ export const IncidentSchema = z.object({
   /** The finding that opened it (playbook input). */
   primaryFinding: FindingSchema,
   executionArn: z.string().optional(),
+  /** Latest time any contributing finding was seen (re-deliveries with a higher count move it). */
+  lastSeenAt: z.string().optional(),
+  /** Sum of the contributing findings' counts (GuardDuty `service.count`). */
+  occurrences: z.number().int().min(1).optional(),
+  /** Set once when the response-time target was missed and the escalation was sent (SLA). */
+  escalatedAt: z.string().optional(),
+  /** Who acknowledged / closed it (IAM ARN or approver identity). */
+  acknowledgedBy: z.string().optional(),
+  closedBy: z.string().optional(),
   /** Optimistic-lock counter: every update is conditional on it. */
   version: z.number().int().min(1),
   /** Epoch seconds: DynamoDB TTL from `retentionDays`. */

@@ -1,0 +1,702 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { PlaybookMode } from '../core/config/firebreak-config.js';
+import { ConflictError, NotFoundError } from '../core/errors.js';
+import type { Finding, SeverityLabel } from '../core/findings/finding.js';
+import {
+  ActionRecordSchema,
+  IncidentSchema,
+  IncidentStatusSchema,
+  TimelineEntrySchema,
+  type ActionRecord,
+  type Incident,
+  type IncidentStatus,
+  type TimelineEntry,
+} from '../core/incidents/incident.js';
+import { isActive, planTransition } from '../core/incidents/lifecycle.js';
+
+/*
+ * Item families of the workflow in the single table (pk / sk):
+ *   INCIDENT#<id> / META                      the incident (sparse GSIs: byStatus gsi1pk=STATUS#<s>, bySeverity gsi2pk=SEVERITY#<l>,
+ *                                             both sorted by `<createdAt>#<id>`), TTL expiresAt
+ *   INCIDENT#<id> / TL#<at>#<suffix>          one timeline entry (suffix random, or an idempotency key)
+ *   INCIDENT#<id> / ACTION#<actionId>#<target> one action record
+ *   FINDING#<dedupKey> / LINK                 finding → incident (dedup claim), with the finding's latest count
+ *   CORR#<correlationKey> / WINDOW            correlation key → open incident until windowEndsAt (epoch s)
+ * Approvals and notification digests live in their own stores (approval-store.ts, notification-digest-store.ts).
+ *
+ * dynalite (and a tight IAM policy) rule out transactions: every step is a single-item conditional write, ordered so a
+ * crash between two writes is repaired by the retry (EventBridge and Lambda retry) instead of losing or doubling an incident.
+ */
+
+export const INCIDENT_SK = 'META';
+export const incidentPk = (incidentId: string) => `INCIDENT#${incidentId}`;
+const findingPk = (dedupKey: string) => `FINDING#${dedupKey}`;
+const correlationPk = (correlationKey: string) => `CORR#${correlationKey}`;
+const statusGsiPk = (status: IncidentStatus) => `STATUS#${status}`;
+const severityGsiPk = (severity: SeverityLabel) => `SEVERITY#${severity}`;
+
+/** The same finding always maps to the same incident id, so a retried create finds (not doubles) its incident. */
+export function incidentIdFor(dedupKey: string): string {
+  return `inc-${createHash('sha256').update(dedupKey).digest('hex').slice(0, 20)}`;
+}
+
+export interface OpenOrJoinInput {
+  readonly finding: Finding;
+  readonly riskScore: number;
+  readonly correlationKey: string;
+  readonly playbook: string;
+  readonly mode: PlaybookMode;
+  readonly retentionDays: number;
+  readonly correlationWindowSeconds: number;
+}
+
+export type OpenOrJoinOutcome = 'created' | 'joined' | 'duplicate';
+
+export interface TransitionActor {
+  readonly actor: string;
+  readonly reason?: string;
+  readonly rootCause?: string;
+  readonly remediation?: string;
+}
+
+export interface ListQuery {
+  readonly status?: IncidentStatus;
+  readonly severity?: SeverityLabel;
+  /** ISO time: only incidents created at or after it. */
+  readonly since?: string;
+  /** ISO time: only incidents created before it (SLA sweeps). */
+  readonly before?: string;
+  readonly limit?: number;
+}
+
+/** The optimistic lock on an incident was lost: someone else changed it between our read and our write. */
+export class VersionConflictError extends ConflictError {}
+
+const isConditionFailure = (error: unknown) =>
+  error instanceof ConditionalCheckFailedException || (error as { name?: string } | undefined)?.name === 'ConditionalCheckFailedException';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface FindingLink {
+  incidentId: string;
+  count: number;
+  lastSeen: string;
+}
+
+export class IncidentRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  // ---------------------------------------------------------------- open / join / dedup
+
+  async openOrJoin(input: OpenOrJoinInput): Promise<{ outcome: OpenOrJoinOutcome; incident: Incident }> {
+    const { finding } = input;
+    const existing = await this.findingLink(finding.dedupKey);
+    if (existing) return this.duplicate(existing, finding);
+
+    const ownId = incidentIdFor(finding.dedupKey);
+    const correlate = input.correlationKey.length > 0 && input.correlationWindowSeconds > 0;
+    if (correlate) {
+      const target = await this.claimCorrelation(input, ownId);
+      if (target !== ownId) return this.join(target, input);
+    }
+    return this.create(input, ownId);
+  }
+
+  /**
+   * Claims the correlation key for `ownId`, or returns the id of the active incident that holds it.
+   * The key is claimed before the incident exists, so two findings about one principal arriving together open one incident.
+   */
+  private async claimCorrelation(input: OpenOrJoinInput, ownId: string): Promise<string> {
+    for (let attempt = 0; attempt < 6; attempt++) {
+      const nowSeconds = Math.floor(this.clock().getTime() / 1000);
+      const windowEndsAt = nowSeconds + input.correlationWindowSeconds;
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              pk: correlationPk(input.correlationKey),
+              sk: 'WINDOW',
+              incidentId: ownId,
+              windowEndsAt,
+              expiresAt: windowEndsAt + 86_400,
+            },
+            // Free, expired (TTL deletion lags by up to days), or already ours (a retry after a crash).
+            ConditionExpression: 'attribute_not_exists(pk) OR windowEndsAt < :now OR incidentId = :own',
+            ExpressionAttributeValues: { ':now': nowSeconds, ':own': ownId },
+          }),
+        );
+        return ownId;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+      const window = await this.get1(correlationPk(input.correlationKey), 'WINDOW');
+      if (!window) continue;
+      const holder = String(window.incidentId);
+      const incident = await this.get(holder);
+      if (incident && isActive(incident.status)) return holder;
+      // The holder's incident may be in flight (claimed, not yet written): give it a moment before taking the key over.
+      if (!incident && attempt < 3) {
+        await sleep(25 * (attempt + 1));
+        continue;
+      }
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              pk: correlationPk(input.correlationKey),
+              sk: 'WINDOW',
+              incidentId: ownId,
+              windowEndsAt,
+              expiresAt: windowEndsAt + 86_400,
+            },
+            ConditionExpression: 'incidentId = :holder',
+            ExpressionAttributeValues: { ':holder': holder },
+          }),
+        );
+        return ownId;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+    throw new ConflictError(`could not settle correlation key ${input.correlationKey} after repeated races`);
+  }
+
+  private async create(input: OpenOrJoinInput, incidentId: string): Promise<{ outcome: OpenOrJoinOutcome; incident: Incident }> {
+    const { finding } = input;
+    const now = this.clock();
+    const createdAt = now.toISOString();
+    const incident: Incident = IncidentSchema.parse({
+      incidentId,
+      accountId: finding.accountId,
+      region: finding.region,
+      status: 'open',
+      severity: finding.severity.label,
+      riskScore: Math.max(0, Math.min(100, input.riskScore)),
+      title: finding.title,
+      playbook: input.playbook,
+      mode: input.mode,
+      correlationKey: input.correlationKey,
+      createdAt,
+      updatedAt: createdAt,
+      findingKeys: [finding.dedupKey],
+      primaryFinding: finding,
+      lastSeenAt: finding.lastSeen,
+      occurrences: finding.count,
+      version: 1,
+      expiresAt: Math.floor(now.getTime() / 1000) + input.retentionDays * 86_400,
+    });
+    let stored = incident;
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: this.incidentItem(incident),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // Written by an earlier attempt that crashed before linking the finding, or by a concurrent delivery.
+      stored = await this.getOrThrow(incidentId);
+    }
+    // The finding link is the claim: whoever writes it owns the 'created' outcome (and starts the one playbook).
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: findingPk(finding.dedupKey),
+            sk: 'LINK',
+            incidentId,
+            count: finding.count,
+            lastSeen: finding.lastSeen,
+            expiresAt: stored.expiresAt,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const link = await this.findingLink(finding.dedupKey);
+      if (!link) throw new ConflictError(`finding ${finding.dedupKey} link vanished during creation`, { cause: error });
+      return this.duplicate(link, finding);
+    }
+    await this.appendTimeline(
+      incidentId,
+      {
+        at: stored.createdAt,
+        actor: 'firebreak',
+        kind: 'opened',
+        message: `Incident opened: ${finding.title} (${finding.severity.label}, risk ${stored.riskScore}) in ${finding.accountId}/${finding.region}; playbook ${input.playbook}, mode ${input.mode}`,
+        data: { dedupKey: finding.dedupKey, type: finding.type, source: finding.source },
+      },
+      { idempotencyKey: 'opened' },
+    );
+    return { outcome: 'created', incident: stored };
+  }
+
+  private async join(incidentId: string, input: OpenOrJoinInput): Promise<{ outcome: OpenOrJoinOutcome; incident: Incident }> {
+    const { finding } = input;
+    const target = await this.getOrThrow(incidentId);
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: findingPk(finding.dedupKey),
+            sk: 'LINK',
+            incidentId,
+            count: finding.count,
+            lastSeen: finding.lastSeen,
+            expiresAt: target.expiresAt,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const link = await this.findingLink(finding.dedupKey);
+      if (link) return this.duplicate(link, finding);
+      throw error;
+    }
+    const added = await this.addFindingToIncident(incidentId, finding);
+    const nowSeconds = Math.floor(this.clock().getTime() / 1000);
+    // Sliding window: each joined finding keeps the incident open to correlation for another window.
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: correlationPk(input.correlationKey), sk: 'WINDOW' },
+          UpdateExpression: 'SET windowEndsAt = :end, expiresAt = :exp',
+          ConditionExpression: 'incidentId = :id AND windowEndsAt < :end',
+          ExpressionAttributeValues: {
+            ':end': nowSeconds + input.correlationWindowSeconds,
+            ':exp': nowSeconds + input.correlationWindowSeconds + 86_400,
+            ':id': incidentId,
+          },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      });
+    if (added) {
+      await this.appendTimeline(incidentId, {
+        actor: 'firebreak',
+        kind: 'finding_added',
+        message: `Correlated finding joined: ${finding.title} (${finding.severity.label}) on ${input.correlationKey}`,
+        data: { dedupKey: finding.dedupKey, type: finding.type, count: finding.count },
+      });
+    }
+    return { outcome: 'joined', incident: await this.getOrThrow(incidentId) };
+  }
+
+  /** Adds the finding's key and count to the incident once; false when it was already there. */
+  private async addFindingToIncident(incidentId: string, finding: Finding): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: incidentPk(incidentId), sk: INCIDENT_SK },
+          UpdateExpression:
+            'SET findingKeys = list_append(findingKeys, :keys), updatedAt = :now, lastSeenAt = :seen ADD occurrences :count',
+          ConditionExpression: 'attribute_exists(pk) AND NOT contains(findingKeys, :key)',
+          ExpressionAttributeValues: {
+            ':keys': [finding.dedupKey],
+            ':key': finding.dedupKey,
+            ':now': this.clock().toISOString(),
+            ':seen': finding.lastSeen,
+            ':count': finding.count,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Re-delivery (same count) changes nothing; a re-sent finding with a higher count is counted on the incident and its timeline. */
+  private async duplicate(link: FindingLink, finding: Finding): Promise<{ outcome: OpenOrJoinOutcome; incident: Incident }> {
+    const incident = await this.get(link.incidentId);
+    if (!incident) throw new NotFoundError(`finding ${finding.dedupKey} points at incident ${link.incidentId}, which no longer exists`);
+    // Repair a join that crashed between the link and the incident update.
+    if (!incident.findingKeys.includes(finding.dedupKey)) await this.addFindingToIncident(incident.incidentId, finding);
+    if (finding.count > link.count) {
+      let previous: number | undefined;
+      try {
+        const result = await this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: findingPk(finding.dedupKey), sk: 'LINK' },
+            UpdateExpression: 'SET #count = :count, lastSeen = :seen',
+            ConditionExpression: '#count < :count',
+            ExpressionAttributeNames: { '#count': 'count' },
+            ExpressionAttributeValues: { ':count': finding.count, ':seen': finding.lastSeen },
+            ReturnValues: 'UPDATED_OLD',
+          }),
+        );
+        previous = Number(result.Attributes?.count ?? link.count);
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error; // a concurrent delivery already recorded this count or a higher one
+      }
+      if (previous !== undefined) {
+        const isPrimary = incident.primaryFinding.dedupKey === finding.dedupKey;
+        await this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: incidentPk(incident.incidentId), sk: INCIDENT_SK },
+            UpdateExpression: [
+              'SET updatedAt = :now, lastSeenAt = :seen',
+              isPrimary ? ', primaryFinding.#count = :count, primaryFinding.lastSeen = :seen' : '',
+              ' ADD occurrences :delta',
+            ].join(''),
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: isPrimary ? { '#count': 'count' } : undefined,
+            ExpressionAttributeValues: {
+              ':now': this.clock().toISOString(),
+              ':seen': finding.lastSeen,
+              ':delta': finding.count - previous,
+              ...(isPrimary ? { ':count': finding.count } : {}),
+            },
+          }),
+        );
+        await this.appendTimeline(incident.incidentId, {
+          actor: 'firebreak',
+          kind: 'finding_repeated',
+          message: `${finding.product} re-sent ${finding.type}: seen ${finding.count} times (was ${previous}), last at ${finding.lastSeen}`,
+          data: { dedupKey: finding.dedupKey, count: finding.count, previousCount: previous },
+        });
+      }
+    }
+    return { outcome: 'duplicate', incident: await this.getOrThrow(incident.incidentId) };
+  }
+
+  private async findingLink(dedupKey: string): Promise<FindingLink | undefined> {
+    const item = await this.get1(findingPk(dedupKey), 'LINK');
+    if (!item) return undefined;
+    return { incidentId: String(item.incidentId), count: Number(item.count ?? 1), lastSeen: String(item.lastSeen ?? '') };
+  }
+
+  /** The incident a finding belongs to, if any. */
+  async incidentIdForFinding(dedupKey: string): Promise<string | undefined> {
+    return (await this.findingLink(dedupKey))?.incidentId;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  async get(incidentId: string): Promise<Incident | undefined> {
+    const item = await this.get1(incidentPk(incidentId), INCIDENT_SK);
+    return item ? toIncident(item) : undefined;
+  }
+
+  async getOrThrow(incidentId: string): Promise<Incident> {
+    const incident = await this.get(incidentId);
+    if (!incident) throw new NotFoundError(`incident ${incidentId} not found`);
+    return incident;
+  }
+
+  async timeline(incidentId: string): Promise<TimelineEntry[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': incidentPk(incidentId), ':prefix': 'TL#' },
+      ConsistentRead: true,
+    });
+    return items.map((item) => TimelineEntrySchema.parse(item));
+  }
+
+  async actions(incidentId: string): Promise<ActionRecord[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': incidentPk(incidentId), ':prefix': 'ACTION#' },
+      ConsistentRead: true,
+    });
+    return items.map((item) => ActionRecordSchema.parse(item));
+  }
+
+  /** Newest first. Uses byStatus or bySeverity (the other filter applied on the index's items); never a Scan. */
+  async list(query: ListQuery = {}): Promise<Incident[]> {
+    const limit = query.limit ?? 50;
+    const range = sortKeyRange(query.since, query.before);
+    const run = async (index: 'byStatus' | 'bySeverity', partition: string, filter?: { name: string; value: string }) => {
+      const names: Record<string, string> = { '#pk': index === 'byStatus' ? 'gsi1pk' : 'gsi2pk' };
+      if (range.expression) names['#sk'] = index === 'byStatus' ? 'gsi1sk' : 'gsi2sk';
+      const values: Record<string, unknown> = { ':pk': partition, ...range.values };
+      if (filter) {
+        names['#f'] = filter.name;
+        values[':f'] = filter.value;
+      }
+      return this.queryAll(
+        {
+          TableName: this.tableName,
+          IndexName: index,
+          KeyConditionExpression: `#pk = :pk${range.expression}`,
+          FilterExpression: filter ? '#f = :f' : undefined,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+        },
+        limit,
+      );
+    };
+    let items: Record<string, unknown>[];
+    if (query.status) {
+      items = await run('byStatus', statusGsiPk(query.status), query.severity ? { name: 'severity', value: query.severity } : undefined);
+    } else if (query.severity) {
+      items = await run('bySeverity', severityGsiPk(query.severity));
+    } else {
+      const perStatus = await Promise.all(IncidentStatusSchema.options.map((status) => run('byStatus', statusGsiPk(status))));
+      items = perStatus.flat();
+    }
+    return items
+      .map(toIncident)
+      .sort((a, b) => (a.createdAt === b.createdAt ? b.incidentId.localeCompare(a.incidentId) : b.createdAt.localeCompare(a.createdAt)))
+      .slice(0, limit);
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /**
+   * Appends one entry. With an idempotency key the entry is written once however often the caller retries
+   * (then `at` must be deterministic too, e.g. the incident's createdAt).
+   */
+  async appendTimeline(
+    incidentId: string,
+    entry: Omit<TimelineEntry, 'at'> & { at?: string },
+    options: { idempotencyKey?: string } = {},
+  ): Promise<void> {
+    const at = entry.at ?? this.clock().toISOString();
+    const parsed = TimelineEntrySchema.parse({ ...entry, at });
+    const suffix = options.idempotencyKey ?? randomBytes(6).toString('hex');
+    const expiresAt = await this.expiresAtOf(incidentId);
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: incidentPk(incidentId), sk: `TL#${at}#${suffix}`, ...parsed, expiresAt },
+          ConditionExpression: options.idempotencyKey ? 'attribute_not_exists(pk)' : undefined,
+        }),
+      );
+    } catch (error) {
+      if (!(options.idempotencyKey && isConditionFailure(error))) throw error;
+    }
+  }
+
+  /**
+   * Keyed by actionId + target, so a retried step overwrites rather than adds. A second 'done' never replaces the first:
+   * the first one holds the true prior state that rollback must restore.
+   */
+  async recordAction(incidentId: string, record: ActionRecord): Promise<void> {
+    const parsed = ActionRecordSchema.parse(record);
+    const expiresAt = await this.expiresAtOf(incidentId);
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: incidentPk(incidentId), sk: `ACTION#${parsed.actionId}#${parsed.target}`, ...parsed, expiresAt },
+          ConditionExpression: parsed.status === 'done' ? 'attribute_not_exists(pk) OR #status <> :done' : undefined,
+          ExpressionAttributeNames: parsed.status === 'done' ? { '#status': 'status' } : undefined,
+          ExpressionAttributeValues: parsed.status === 'done' ? { ':done': 'done' } : undefined,
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /**
+   * Moves the incident through its lifecycle with an optimistic lock on `version`. Throws ConflictError when the move is
+   * not allowed or when another writer changed the incident first (VersionConflictError): exactly one concurrent writer wins.
+   */
+  async transition(incidentId: string, to: IncidentStatus, by: TransitionActor): Promise<Incident> {
+    const current = await this.getOrThrow(incidentId);
+    const at = this.clock().toISOString();
+    const plan = planTransition(current, { to, ...by }, at);
+    const sets: Record<string, unknown> = {
+      status: to,
+      gsi1pk: statusGsiPk(to),
+      updatedAt: at,
+      ...plan.set,
+      ...(to === 'acknowledged' && plan.set.acknowledgedAt ? { acknowledgedBy: by.actor } : {}),
+      ...(to === 'closed' ? { closedBy: by.actor } : {}),
+    };
+    const updated = await this.versionedUpdate(current, sets);
+    await this.appendTimeline(incidentId, {
+      at,
+      actor: by.actor,
+      kind: 'status_changed',
+      message: `${plan.from} → ${to}${by.reason ? `: ${by.reason}` : ''}`,
+      data: {
+        from: plan.from,
+        to,
+        ...(by.reason ? { reason: by.reason } : {}),
+        ...(plan.set.rootCause ? { rootCause: plan.set.rootCause, remediation: plan.set.remediation } : {}),
+      },
+    });
+    return updated;
+  }
+
+  /**
+   * A responder takes the incident. From open/containment_failed that is the `acknowledged` status; an incident that
+   * automation already contained keeps its status and only records who acknowledged it and when (the SLA clock stops).
+   */
+  async acknowledge(incidentId: string, by: { actor: string; reason?: string }): Promise<Incident> {
+    const current = await this.getOrThrow(incidentId);
+    if (current.status === 'open' || current.status === 'containment_failed') {
+      return this.transition(incidentId, 'acknowledged', by);
+    }
+    if (current.acknowledgedAt) {
+      throw new ConflictError(`incident ${incidentId} was already acknowledged by ${current.acknowledgedBy ?? 'someone'} at ${current.acknowledgedAt}`);
+    }
+    if (!isActive(current.status)) throw new ConflictError(`incident ${incidentId} is ${current.status}: nothing to acknowledge`);
+    const at = this.clock().toISOString();
+    const updated = await this.versionedUpdate(current, { acknowledgedAt: at, acknowledgedBy: by.actor, updatedAt: at });
+    await this.appendTimeline(incidentId, {
+      at,
+      actor: by.actor,
+      kind: 'acknowledged',
+      message: `acknowledged while ${current.status}${by.reason ? `: ${by.reason}` : ''}`,
+    });
+    return updated;
+  }
+
+  async setExecution(incidentId: string, executionArn: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: incidentPk(incidentId), sk: INCIDENT_SK },
+          UpdateExpression: 'SET executionArn = :arn, updatedAt = :now',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':arn': executionArn, ':now': this.clock().toISOString() },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new NotFoundError(`incident ${incidentId} not found`, { cause: error });
+      throw error;
+    }
+  }
+
+  /** Marks the SLA escalation once; false when it was already marked (another sweep sent it). */
+  async markEscalated(incidentId: string, at: string = this.clock().toISOString()): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: incidentPk(incidentId), sk: INCIDENT_SK },
+          UpdateExpression: 'SET escalatedAt = :at',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(escalatedAt)',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private async versionedUpdate(current: Incident, sets: Record<string, unknown>): Promise<Incident> {
+    const names: Record<string, string> = { '#version': 'version' };
+    const values: Record<string, unknown> = { ':expected': current.version, ':one': 1 };
+    const assignments = Object.entries(sets).map(([field, value], index) => {
+      names[`#f${index}`] = field;
+      values[`:v${index}`] = value;
+      return `#f${index} = :v${index}`;
+    });
+    try {
+      const result = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: incidentPk(current.incidentId), sk: INCIDENT_SK },
+          UpdateExpression: `SET ${assignments.join(', ')}, #version = #version + :one`,
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toIncident(result.Attributes ?? {});
+    } catch (error) {
+      if (isConditionFailure(error)) {
+        throw new VersionConflictError(
+          `incident ${current.incidentId} changed since it was read (version ${current.version}); re-read and retry`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
+  private incidentItem(incident: Incident): Record<string, unknown> {
+    const sortKey = `${incident.createdAt}#${incident.incidentId}`;
+    return {
+      pk: incidentPk(incident.incidentId),
+      sk: INCIDENT_SK,
+      gsi1pk: statusGsiPk(incident.status),
+      gsi1sk: sortKey,
+      gsi2pk: severityGsiPk(incident.severity),
+      gsi2sk: sortKey,
+      ...incident,
+    };
+  }
+
+  private async expiresAtOf(incidentId: string): Promise<number | undefined> {
+    const result = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: incidentPk(incidentId), sk: INCIDENT_SK },
+        ProjectionExpression: 'expiresAt',
+      }),
+    );
+    const value = result.Item?.expiresAt;
+    return typeof value === 'number' ? value : undefined;
+  }
+
+  private async get1(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
+    const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true }));
+    return result.Item;
+  }
+
+  private async queryAll(input: QueryCommandInput, limit = Number.POSITIVE_INFINITY): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+      items.push(...((page.Items ?? []) as Record<string, unknown>[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && items.length < limit);
+    return items;
+  }
+}
+
+function toIncident(item: Record<string, unknown>): Incident {
+  return IncidentSchema.parse(item);
+}
+
+function sortKeyRange(since?: string, before?: string): { expression: string; values: Record<string, string> } {
+  // Sort keys are `<createdAt ISO>#<id>`; '#' < any id char and '~' > them, so these bounds include/exclude whole timestamps.
+  if (since && before) return { expression: ' AND #sk BETWEEN :since AND :before', values: { ':since': since, ':before': before } };
+  if (since) return { expression: ' AND #sk >= :since', values: { ':since': since } };
+  if (before) return { expression: ' AND #sk < :before', values: { ':before': before } };
+  return { expression: '', values: {} };
+}

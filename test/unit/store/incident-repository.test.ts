@@ -1,0 +1,295 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ConflictError, NotFoundError, ValidationError } from '../../../lambdas/core/errors.js';
+import { IncidentRepository, incidentIdFor, VersionConflictError, type OpenOrJoinInput } from '../../../lambdas/store/incident-repository.js';
+import { startTestTable, type TestTable } from '../../support/dynalite.js';
+import { guardDutyIamFinding, principalCorrelationKey } from '../../support/workflow-findings.js';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+
+let table: TestTable;
+let tableName: string;
+let now: Date;
+let repo: IncidentRepository;
+
+const clock = () => now;
+const input = (overrides: Partial<OpenOrJoinInput> = {}): OpenOrJoinInput => {
+  const finding = overrides.finding ?? guardDutyIamFinding();
+  return {
+    finding,
+    riskScore: 80,
+    correlationKey: principalCorrelationKey(finding),
+    playbook: 'credential-compromise',
+    mode: 'approve',
+    retentionDays: 365,
+    correlationWindowSeconds: 3600,
+    ...overrides,
+  };
+};
+
+beforeAll(async () => {
+  table = await startTestTable();
+});
+afterAll(async () => {
+  await table.stop();
+});
+beforeEach(async () => {
+  tableName = await table.createTable();
+  now = new Date('2026-11-25T10:00:00.000Z');
+  repo = new IncidentRepository(table.doc, tableName, clock);
+});
+
+describe('openOrJoin', () => {
+  it('creates an incident with a deterministic id, TTL from retentionDays and an opened timeline entry', async () => {
+    const result = await repo.openOrJoin(input());
+
+    expect(result.outcome).toBe('created');
+    const finding = guardDutyIamFinding();
+    expect(result.incident).toMatchObject({
+      incidentId: incidentIdFor(finding.dedupKey),
+      status: 'open',
+      severity: 'HIGH',
+      version: 1,
+      findingKeys: [finding.dedupKey],
+      expiresAt: Math.floor(now.getTime() / 1000) + 365 * 86_400,
+    });
+    const timeline = await repo.timeline(result.incident.incidentId);
+    expect(timeline.map((entry) => entry.kind)).toEqual(['opened']);
+    expect(timeline[0]!.actor).toBe('firebreak');
+  });
+
+  it('treats the same finding delivered twice as a duplicate: one incident, no timeline noise', async () => {
+    const first = await repo.openOrJoin(input());
+    const second = await repo.openOrJoin(input());
+
+    expect(second.outcome).toBe('duplicate');
+    expect(second.incident.incidentId).toBe(first.incident.incidentId);
+    expect(await repo.list({})).toHaveLength(1);
+    expect((await repo.timeline(first.incident.incidentId)).map((entry) => entry.kind)).toEqual(['opened']);
+  });
+
+  it('counts a re-sent finding with a higher service.count on the incident and its timeline', async () => {
+    const first = await repo.openOrJoin(input());
+    now = new Date('2026-11-25T16:00:00.000Z');
+    const resent = guardDutyIamFinding({ count: 4, lastSeen: '2026-11-25T15:59:00.000Z' });
+
+    const second = await repo.openOrJoin(input({ finding: resent }));
+
+    expect(second.outcome).toBe('duplicate');
+    expect(second.incident.incidentId).toBe(first.incident.incidentId);
+    expect(second.incident.occurrences).toBe(4);
+    expect(second.incident.lastSeenAt).toBe('2026-11-25T15:59:00.000Z');
+    expect(second.incident.primaryFinding.count).toBe(4);
+    const repeated = (await repo.timeline(first.incident.incidentId)).filter((entry) => entry.kind === 'finding_repeated');
+    expect(repeated).toHaveLength(1);
+    expect(repeated[0]!.data).toMatchObject({ count: 4, previousCount: 1 });
+
+    // The same re-sent finding delivered again changes nothing more.
+    const third = await repo.openOrJoin(input({ finding: resent }));
+    expect(third.incident.occurrences).toBe(4);
+    expect((await repo.timeline(first.incident.incidentId)).filter((entry) => entry.kind === 'finding_repeated')).toHaveLength(1);
+  });
+
+  it('joins a different finding about the same principal within the correlation window', async () => {
+    const first = await repo.openOrJoin(input());
+    now = new Date('2026-11-25T10:20:00.000Z');
+    const other = guardDutyIamFinding({ dedupKey: 'guardduty:883606788610:us-east-1:other-finding', type: 'Discovery:IAMUser/AnomalousBehavior' });
+
+    const joined = await repo.openOrJoin(input({ finding: other }));
+
+    expect(joined.outcome).toBe('joined');
+    expect(joined.incident.incidentId).toBe(first.incident.incidentId);
+    expect(joined.incident.findingKeys).toEqual([first.incident.findingKeys[0], other.dedupKey]);
+    expect((await repo.timeline(first.incident.incidentId)).map((entry) => entry.kind)).toEqual(['opened', 'finding_added']);
+  });
+
+  it('opens a new incident once the correlation window has passed or the incident is resolved', async () => {
+    const first = await repo.openOrJoin(input());
+    now = new Date('2026-11-25T12:00:00.000Z');
+    const late = guardDutyIamFinding({ dedupKey: 'guardduty:late' });
+    const second = await repo.openOrJoin(input({ finding: late }));
+    expect(second.outcome).toBe('created');
+    expect(second.incident.incidentId).not.toBe(first.incident.incidentId);
+
+    await repo.transition(second.incident.incidentId, 'resolved', { actor: 'alice', reason: 'false positive' });
+    const third = await repo.openOrJoin(input({ finding: guardDutyIamFinding({ dedupKey: 'guardduty:after-resolve' }) }));
+    expect(third.outcome).toBe('created');
+  });
+
+  it('opens exactly one incident when the same finding arrives concurrently', async () => {
+    const results = await Promise.all(Array.from({ length: 6 }, () => repo.openOrJoin(input())));
+
+    expect(results.filter((result) => result.outcome === 'created')).toHaveLength(1);
+    expect(new Set(results.map((result) => result.incident.incidentId)).size).toBe(1);
+    expect(await repo.list({})).toHaveLength(1);
+  });
+
+  it('opens one incident for concurrent different findings about one principal (one created, the rest joined)', async () => {
+    const findings = Array.from({ length: 4 }, (_, index) => guardDutyIamFinding({ dedupKey: `guardduty:burst-${index}` }));
+
+    const results = await Promise.all(findings.map((finding) => repo.openOrJoin(input({ finding }))));
+
+    expect(results.filter((result) => result.outcome === 'created')).toHaveLength(1);
+    expect(results.filter((result) => result.outcome === 'joined')).toHaveLength(3);
+    const [incident] = await repo.list({});
+    expect(incident!.findingKeys.sort()).toEqual(findings.map((finding) => finding.dedupKey).sort());
+  });
+
+  it('recovers from a crash between the incident write and the finding link: the retry still reports created', async () => {
+    const finding = guardDutyIamFinding();
+    // Simulate the crash: the incident item exists (first write done), the finding link does not.
+    const crashing = new IncidentRepository(
+      {
+        send: async (command: { input: { Item?: { pk?: string } } }) => {
+          if (String(command.input.Item?.pk ?? '').startsWith('FINDING#')) throw new Error('Lambda timed out');
+          return table.doc.send(command as never);
+        },
+      } as never,
+      tableName,
+      clock,
+    );
+    await expect(crashing.openOrJoin(input())).rejects.toThrow('Lambda timed out');
+
+    const retry = await repo.openOrJoin(input());
+
+    expect(retry.outcome).toBe('created');
+    expect(retry.incident.incidentId).toBe(incidentIdFor(finding.dedupKey));
+    expect(await repo.list({})).toHaveLength(1);
+    expect((await repo.timeline(retry.incident.incidentId)).map((entry) => entry.kind)).toEqual(['opened']);
+  });
+});
+
+describe('transition', () => {
+  it('records each move with actor and time, sets the milestones and bumps the version', async () => {
+    const { incident } = await repo.openOrJoin(input());
+    now = new Date('2026-11-25T10:05:00.000Z');
+    const acked = await repo.transition(incident.incidentId, 'acknowledged', { actor: 'arn:aws:iam::1:user/alice' });
+    now = new Date('2026-11-25T10:07:00.000Z');
+    const contained = await repo.transition(incident.incidentId, 'contained', { actor: 'firebreak' });
+
+    expect(acked).toMatchObject({ status: 'acknowledged', acknowledgedAt: '2026-11-25T10:05:00.000Z', acknowledgedBy: 'arn:aws:iam::1:user/alice', version: 2 });
+    expect(contained).toMatchObject({ status: 'contained', containedAt: '2026-11-25T10:07:00.000Z', version: 3 });
+    const moves = (await repo.timeline(incident.incidentId)).filter((entry) => entry.kind === 'status_changed');
+    expect(moves.map((entry) => [entry.actor, entry.at, entry.data?.from, entry.data?.to])).toEqual([
+      ['arn:aws:iam::1:user/alice', '2026-11-25T10:05:00.000Z', 'open', 'acknowledged'],
+      ['firebreak', '2026-11-25T10:07:00.000Z', 'acknowledged', 'contained'],
+    ]);
+  });
+
+  it('lets exactly one of many concurrent writers win', async () => {
+    const { incident } = await repo.openOrJoin(input());
+
+    const results = await Promise.allSettled(
+      ['alice', 'bob', 'carol', 'dave', 'erin'].map((actor) => repo.transition(incident.incidentId, 'acknowledged', { actor })),
+    );
+
+    const winners = results.filter((result) => result.status === 'fulfilled');
+    const losers = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
+    expect(winners).toHaveLength(1);
+    expect(losers).toHaveLength(4);
+    for (const loser of losers) expect(loser.reason).toBeInstanceOf(ConflictError);
+    const stored = await repo.getOrThrow(incident.incidentId);
+    expect(stored.version).toBe(2);
+    expect((await repo.timeline(incident.incidentId)).filter((entry) => entry.kind === 'status_changed')).toHaveLength(1);
+  });
+
+  it('refuses a move the lifecycle does not allow, and a close without root cause and remediation', async () => {
+    const { incident } = await repo.openOrJoin(input());
+
+    await expect(repo.transition(incident.incidentId, 'closed', { actor: 'alice' })).rejects.toThrow(ConflictError);
+    await repo.transition(incident.incidentId, 'resolved', { actor: 'alice' });
+    await expect(repo.transition(incident.incidentId, 'closed', { actor: 'alice', rootCause: 'leaked key in a public repo' })).rejects.toThrow(
+      ValidationError,
+    );
+    const closed = await repo.transition(incident.incidentId, 'closed', {
+      actor: 'alice',
+      rootCause: 'leaked key in a public repo',
+      remediation: 'key deleted, repo history rewritten',
+    });
+    expect(closed).toMatchObject({ status: 'closed', rootCause: 'leaked key in a public repo', closedBy: 'alice' });
+  });
+
+  it('raises VersionConflictError when the incident changed between read and write', async () => {
+    const { incident } = await repo.openOrJoin(input());
+    const racing = new IncidentRepository(
+      {
+        send: async (command: { constructor: { name: string } }) => {
+          if (command.constructor.name === 'UpdateCommand') await repo.transition(incident.incidentId, 'acknowledged', { actor: 'bob' });
+          return table.doc.send(command as never);
+        },
+      } as never,
+      tableName,
+      clock,
+    );
+
+    await expect(racing.transition(incident.incidentId, 'contained', { actor: 'firebreak' })).rejects.toThrow(VersionConflictError);
+  });
+
+  it('throws NotFoundError for an unknown incident', async () => {
+    await expect(repo.transition('inc-missing', 'acknowledged', { actor: 'a' })).rejects.toThrow(NotFoundError);
+  });
+});
+
+describe('acknowledge', () => {
+  it('stops the SLA clock on an incident automation already contained, without changing its status', async () => {
+    const { incident } = await repo.openOrJoin(input());
+    await repo.transition(incident.incidentId, 'contained', { actor: 'firebreak' });
+    now = new Date('2026-11-25T10:30:00.000Z');
+
+    const acked = await repo.acknowledge(incident.incidentId, { actor: 'alice' });
+
+    expect(acked).toMatchObject({ status: 'contained', acknowledgedAt: '2026-11-25T10:30:00.000Z', acknowledgedBy: 'alice' });
+    await expect(repo.acknowledge(incident.incidentId, { actor: 'bob' })).rejects.toThrow(/already acknowledged by alice/);
+  });
+});
+
+describe('actions, execution, escalation', () => {
+  it('keys action records by action and target; a retried done never replaces the first prior state', async () => {
+    const { incident } = await repo.openOrJoin(input());
+    const base = { actionId: 'iam.deactivate-access-key', target: 'AKIA1', dryRun: false, at: now.toISOString() };
+    await repo.recordAction(incident.incidentId, { ...base, status: 'done', priorState: { Status: 'Active' } });
+    await repo.recordAction(incident.incidentId, { ...base, status: 'done', priorState: { Status: 'Inactive' } });
+    expect(await repo.actions(incident.incidentId)).toEqual([expect.objectContaining({ status: 'done', priorState: { Status: 'Active' } })]);
+
+    await repo.recordAction(incident.incidentId, { ...base, status: 'rolled_back', priorState: { Status: 'Active' } });
+    expect((await repo.actions(incident.incidentId)).map((record) => record.status)).toEqual(['rolled_back']);
+  });
+
+  it('stores the execution ARN and marks an escalation only once', async () => {
+    const { incident } = await repo.openOrJoin(input());
+    await repo.setExecution(incident.incidentId, 'arn:aws:states:us-east-1:1:execution:pb:inc');
+    expect((await repo.getOrThrow(incident.incidentId)).executionArn).toBe('arn:aws:states:us-east-1:1:execution:pb:inc');
+    expect(await repo.markEscalated(incident.incidentId)).toBe(true);
+    expect(await repo.markEscalated(incident.incidentId)).toBe(false);
+    await expect(repo.setExecution('inc-missing', 'arn')).rejects.toThrow(NotFoundError);
+  });
+
+  it('gives every item of an incident the incident TTL', async () => {
+    const { incident } = await repo.openOrJoin(input({ retentionDays: 30 }));
+    await repo.recordAction(incident.incidentId, { actionId: 'a', target: 't', status: 'done', dryRun: true, at: now.toISOString() });
+    const items = await table.doc.send(
+      new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `INCIDENT#${incident.incidentId}` } }),
+    );
+    expect(items.Items!.length).toBe(3);
+    for (const item of items.Items!) expect(item.expiresAt).toBe(Math.floor(now.getTime() / 1000) + 30 * 86_400);
+  });
+});
+
+describe('list', () => {
+  it('lists by status, severity and time through the GSIs, newest first', async () => {
+    const make = async (key: string, at: string, label: 'HIGH' | 'CRITICAL') => {
+      now = new Date(at);
+      const finding = guardDutyIamFinding({ dedupKey: key, severity: { label, normalized: label === 'HIGH' ? 75 : 95 } });
+      return (await repo.openOrJoin(input({ finding, correlationKey: `k:${key}` }))).incident;
+    };
+    const a = await make('a', '2026-11-25T08:00:00.000Z', 'HIGH');
+    const b = await make('b', '2026-11-25T09:00:00.000Z', 'CRITICAL');
+    const c = await make('c', '2026-11-25T10:00:00.000Z', 'HIGH');
+    await repo.transition(b.incidentId, 'acknowledged', { actor: 'alice' });
+
+    expect((await repo.list({})).map((i) => i.incidentId)).toEqual([c.incidentId, b.incidentId, a.incidentId]);
+    expect((await repo.list({ status: 'open' })).map((i) => i.incidentId)).toEqual([c.incidentId, a.incidentId]);
+    expect((await repo.list({ severity: 'CRITICAL' })).map((i) => i.incidentId)).toEqual([b.incidentId]);
+    expect((await repo.list({ status: 'open', severity: 'HIGH', since: '2026-11-25T09:30:00.000Z' })).map((i) => i.incidentId)).toEqual([c.incidentId]);
+    expect((await repo.list({ status: 'open', before: '2026-11-25T09:30:00.000Z' })).map((i) => i.incidentId)).toEqual([a.incidentId]);
+    expect(await repo.list({ limit: 1 })).toHaveLength(1);
+  });
+});
