@@ -11,6 +11,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -37,6 +38,7 @@ const CLIENT_CONSTRUCTORS = {
   lambda: LambdaClient,
   s3: S3Client,
   s3Control: S3ControlClient,
+  secretsManager: SecretsManagerClient,
   securityHub: SecurityHubClient,
   sfn: SFNClient,
   sns: SNSClient,
