@@ -46,7 +46,7 @@ const CLIENT_CONSTRUCTORS = {
 } as const;
 
 export type ClientName = keyof typeof CLIENT_CONSTRUCTORS;
-type ClientOf<N extends ClientName> = InstanceType<(typeof CLIENT_CONSTRUCTORS)[N]>;
+export type ClientOf<N extends ClientName> = InstanceType<(typeof CLIENT_CONSTRUCTORS)[N]>;
 
 /**
  * The one place AWS SDK clients are made. Everything else receives an AwsClients and asks it for a client for a target.

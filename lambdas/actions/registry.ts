@@ -1,0 +1,32 @@
+import type { ActionPermission, AnyAction } from './action.js';
+import { deactivateAccessKey } from './iam/deactivate-access-key.js';
+import { revokeRoleSessions } from './iam/revoke-role-sessions.js';
+
+/** Every containment action. The act Lambda dispatches on `id`; infra builds its IAM policy from the union of `permissions`. */
+export const ACTIONS: readonly AnyAction[] = [deactivateAccessKey, revokeRoleSessions];
+
+const BY_ID: ReadonlyMap<string, AnyAction> = new Map(ACTIONS.map((action) => [action.id, action]));
+
+export function findAction(id: string): AnyAction | undefined {
+  return BY_ID.get(id);
+}
+
+export function actionIds(): string[] {
+  return ACTIONS.map((action) => action.id);
+}
+
+/** Union of every action's permissions, one statement per distinct resource set, actions sorted and de-duplicated. */
+export function actionPermissions(actions: readonly AnyAction[] = ACTIONS): ActionPermission[] {
+  const byResources = new Map<string, Set<string>>();
+  for (const action of actions) {
+    for (const permission of action.permissions) {
+      const key = JSON.stringify([...(permission.resources ?? ['*'])].sort());
+      const set = byResources.get(key) ?? new Set<string>();
+      permission.actions.forEach((a) => set.add(a));
+      byResources.set(key, set);
+    }
+  }
+  return [...byResources.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, set]) => ({ actions: [...set].sort(), resources: JSON.parse(key) as string[] }));
+}
