@@ -19,6 +19,27 @@ export type PlaybookMode = z.infer<typeof PlaybookModeSchema>;
 export const SUPPORTED_COMPLIANCE_FRAMEWORKS = ['none'] as const;
 export const SUPPORTED_SIEM_PLATFORMS = ['none'] as const;
 
+/**
+ * Error option for strict objects and enum-keyed records: an unknown key is reported together with the keys allowed there
+ * (read from the schema itself, so a section added later is listed without touching this), so a typo such as
+ * `credential-compromize`, or a setting that does not exist yet, names its fix.
+ */
+export const unknownKeyError = {
+  error: (issue: { code?: string; keys?: readonly PropertyKey[]; inst?: unknown }) => {
+    if (issue.code !== 'unrecognized_keys') return undefined;
+    const keys = (issue.keys ?? []).map((key) => `'${String(key)}'`).join(', ');
+    const allowed = allowedKeys(issue.inst);
+    return `unrecognized key${(issue.keys ?? []).length === 1 ? '' : 's'} ${keys}` + (allowed.length > 0 ? ` (allowed: ${allowed.join(', ')})` : '');
+  },
+};
+
+function allowedKeys(schema: unknown): string[] {
+  const candidate = schema as { shape?: Record<string, unknown>; keyType?: { options?: readonly unknown[] } } | undefined;
+  if (candidate?.shape) return Object.keys(candidate.shape);
+  if (candidate?.keyType?.options) return candidate.keyType.options.map(String);
+  return [];
+}
+
 /** A string setting whose other values are refused as "not supported yet", naming what is. */
 function supportedValue(what: string, supported: readonly string[]) {
   return z.string().superRefine((value, ctx) => {
@@ -34,8 +55,17 @@ export const AllowlistsSchema = z.strictObject({
   /** Source CIDRs (e.g. the corporate VPN): lower the risk score, never trigger containment by themselves. */
   cidrs: z.array(z.string().regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, { message: 'expected a CIDR like 10.0.0.0/8' })).default([]),
   /** Resources carrying any of these tags are protected: never contained. */
-  resourceTags: z.array(z.strictObject({ key: z.string().min(1), value: z.string() })).default([]),
-});
+  resourceTags: z.array(z.strictObject({ key: z.string().min(1), value: z.string() }, unknownKeyError)).default([]),
+}, unknownKeyError);
+
+/** What each protocol's endpoint looks like: a typo fails at synth, not as a silent SNS subscription that never confirms. */
+const SUBSCRIPTION_ENDPOINTS = {
+  email: { pattern: /^[^@\s]+@[^@\s]+\.[^@\s]+$/, expected: 'an email address' },
+  https: { pattern: /^https:\/\/\S+$/, expected: 'an https:// URL' },
+  sqs: { pattern: /^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:\S+$/, expected: 'an SQS queue ARN' },
+  lambda: { pattern: /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:\S+$/, expected: 'a Lambda function ARN' },
+  sms: { pattern: /^\+\d{7,15}$/, expected: 'a phone number in E.164 form (+15551234567)' },
+} as const;
 
 export const SubscriptionSchema = z.strictObject({
   protocol: z.enum(['email', 'https', 'sqs', 'lambda', 'sms']),
@@ -44,9 +74,15 @@ export const SubscriptionSchema = z.strictObject({
   filter: z
     .strictObject({
       severity: z.array(SeverityLabelSchema).optional(),
-      playbook: z.array(z.string()).optional(),
-    })
+      /** A playbook id, or `notify-only` for findings routed to no containment playbook. */
+      playbook: z.array(z.union([PlaybookIdSchema, z.literal('notify-only')])).optional(),
+    }, unknownKeyError)
     .optional(),
+}, unknownKeyError).superRefine((subscription, ctx) => {
+  const rule = SUBSCRIPTION_ENDPOINTS[subscription.protocol];
+  if (!rule.pattern.test(subscription.endpoint)) {
+    ctx.addIssue({ code: 'custom', path: ['endpoint'], message: `expected ${rule.expected} for protocol ${subscription.protocol}` });
+  }
 });
 
 export const ResponseTimeTargetSchema = z
@@ -55,7 +91,7 @@ export const ResponseTimeTargetSchema = z
     high: DurationSchema.prefault('1h'),
     medium: DurationSchema.prefault('4h'),
     low: DurationSchema.prefault('24h'),
-  })
+  }, unknownKeyError)
   .prefault({});
 
 export const FirebreakConfigSchema = z.strictObject({
@@ -68,13 +104,15 @@ export const FirebreakConfigSchema = z.strictObject({
   /** A fresh install changes nothing: every action only records the AWS calls it would make. */
   dryRun: z.boolean().default(true),
   playbooks: z
-    .partialRecord(PlaybookIdSchema, z.strictObject({ mode: PlaybookModeSchema }))
+    .partialRecord(PlaybookIdSchema, z.strictObject({ mode: PlaybookModeSchema }, unknownKeyError), unknownKeyError)
     .default({}),
   allowlists: AllowlistsSchema.default({ principals: [], cidrs: [], resourceTags: [] }),
-  notifications: z.strictObject({ subscriptions: z.array(SubscriptionSchema).default([]) }).default({ subscriptions: [] }),
+  notifications: z
+    .strictObject({ subscriptions: z.array(SubscriptionSchema).default([]) }, unknownKeyError)
+    .default({ subscriptions: [] }),
   complianceFramework: supportedValue('complianceFramework', SUPPORTED_COMPLIANCE_FRAMEWORKS).default('none'),
   siemPlatform: supportedValue('siemPlatform', SUPPORTED_SIEM_PLATFORMS).default('none'),
-});
+}, unknownKeyError);
 export type FirebreakConfig = z.infer<typeof FirebreakConfigSchema>;
 export type FirebreakConfigInput = z.input<typeof FirebreakConfigSchema>;
 
