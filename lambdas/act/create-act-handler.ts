@@ -1,0 +1,143 @@
+import type { AwsClients } from '../aws/clients.js';
+import type { FirebreakConfig } from '../core/config/firebreak-config.js';
+import { ValidationError } from '../core/errors.js';
+import type { ActionRecord, TimelineEntry } from '../core/incidents/incident.js';
+import { parseOrThrow } from '../core/zod-issues.js';
+import type { ActionContext, ActionLogger, ActionResult, AnyAction } from '../actions/action.js';
+import { isThrottlingError, errorMessage } from '../actions/aws-errors.js';
+import { findAction } from '../actions/registry.js';
+import { ActionFailedError, ActionThrottledError } from './act-errors.js';
+import { ActPayloadSchema } from './act-payload.js';
+
+/** The part of IncidentRepository the act handler uses (structural, so tests and the local runtime can pass the real one). */
+export interface ActRepository {
+  recordAction(incidentId: string, record: ActionRecord): Promise<void>;
+  appendTimeline(incidentId: string, entry: Omit<TimelineEntry, 'at'> & { at?: string }): Promise<void>;
+}
+
+export interface ActHandlerDeps {
+  readonly clients: AwsClients;
+  readonly repository: ActRepository;
+  readonly config: FirebreakConfig;
+  readonly now?: () => Date;
+  readonly logger?: ActionLogger;
+  /** Defaults to the registry; tests may inject a single action. */
+  readonly findAction?: (id: string) => AnyAction | undefined;
+}
+
+export type ActHandler = (payload: unknown) => Promise<ActionResult>;
+
+function timelineKind(result: ActionResult): string {
+  if (result.status === 'skipped') return result.refused ? 'action_refused' : 'action_skipped';
+  return result.status === 'done' ? 'action_done' : 'action_failed';
+}
+
+function describe(actionId: string, target: string, result: ActionResult): string {
+  if (result.status === 'done') return `${actionId} on ${target}: ${result.summary}`;
+  if (result.status === 'skipped') return `${actionId} on ${target} skipped: ${result.reason}`;
+  return `${actionId} on ${target} failed: ${result.errorName}: ${result.cause}`;
+}
+
+/**
+ * Runs one registered action for an incident: derive and validate its params from the finding, run it (dry-run when
+ * the payload or the global config says so), record the action and a timeline entry, return the result to the playbook.
+ * Throttling → Firebreak.Throttled (the state machine retries); a failed result → Firebreak.ActionFailed (it is caught and
+ * the incident marked containment_failed), after the failure is recorded.
+ */
+export function createActHandler(deps: ActHandlerDeps): ActHandler {
+  const clock = deps.now ?? (() => new Date());
+  const lookup = deps.findAction ?? findAction;
+
+  return async (input) => {
+    const payload = parseOrThrow(ActPayloadSchema, input, 'act request');
+    const action = lookup(payload.actionId);
+    if (!action) throw new ValidationError(`act request: unknown action '${payload.actionId}'`);
+    const dryRun = payload.dryRun || deps.config.dryRun;
+    const now = clock();
+
+    const record = async (target: string, result: ActionResult) => {
+      const actionRecord: ActionRecord = {
+        actionId: action.id,
+        target,
+        status: result.status,
+        dryRun,
+        at: now.toISOString(),
+        ...(result.status === 'done' && result.priorState !== undefined ? { priorState: result.priorState } : {}),
+        ...(result.status === 'done' && result.appliedState !== undefined ? { appliedState: result.appliedState } : {}),
+        ...(result.status === 'skipped' ? { reason: result.reason } : {}),
+        ...(result.status === 'failed' ? { reason: `${result.errorName}: ${result.cause}` } : {}),
+      };
+      await deps.repository.recordAction(payload.incidentId, actionRecord);
+      await deps.repository.appendTimeline(payload.incidentId, {
+        actor: 'firebreak',
+        kind: timelineKind(result),
+        message: describe(action.id, target, result),
+        data: {
+          actionId: action.id,
+          target,
+          dryRun,
+          calls: result.calls,
+          ...(result.status === 'skipped' && result.escalation ? { escalation: result.escalation } : {}),
+        },
+      });
+      if (result.status === 'skipped' && result.escalation) {
+        await deps.repository.appendTimeline(payload.incidentId, {
+          actor: 'firebreak',
+          kind: 'escalated',
+          message: `${action.id} needs a human: ${result.escalation} (${result.reason})`,
+          data: { actionId: action.id, target },
+        });
+      }
+    };
+
+    const rawParams = payload.params ?? action.paramsFromFinding(payload.finding);
+    if (rawParams === undefined) {
+      const result: ActionResult = {
+        status: 'skipped',
+        reason: `not applicable: the finding (${payload.finding.type}) names nothing ${action.id} can act on`,
+        calls: [],
+      };
+      await record('-', result);
+      return result;
+    }
+    const parsed = action.params.safeParse(rawParams);
+    if (!parsed.success) {
+      const result: ActionResult = {
+        status: 'failed',
+        cause: `invalid params for ${action.id}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+        errorName: 'ValidationError',
+        calls: [],
+      };
+      await record('-', result);
+      throw new ActionFailedError(result.cause);
+    }
+    const params: unknown = parsed.data;
+    const target = action.target(params);
+    const ctx: ActionContext = {
+      clients: deps.clients,
+      target: { accountId: payload.accountId, region: payload.region },
+      dryRun,
+      incidentId: payload.incidentId,
+      allowlists: deps.config.allowlists,
+      now,
+      ...(deps.logger ? { logger: deps.logger } : {}),
+    };
+
+    let result: ActionResult;
+    try {
+      result = await action.execute(params, ctx);
+    } catch (error) {
+      if (isThrottlingError(error)) {
+        deps.logger?.warn('throttled; the state machine retries', { actionId: action.id, target, error: errorMessage(error) });
+        throw new ActionThrottledError(`${action.id} on ${target} throttled: ${errorMessage(error)}`, { cause: error });
+      }
+      throw error;
+    }
+    deps.logger?.info('action finished', { actionId: action.id, target, status: result.status, dryRun });
+    await record(target, result);
+    if (result.status === 'failed') {
+      throw new ActionFailedError(`${action.id} on ${target} failed: ${result.errorName}: ${result.cause}`);
+    }
+    return result;
+  };
+}
