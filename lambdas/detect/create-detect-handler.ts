@@ -1,0 +1,224 @@
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { AwsClients } from '../aws/clients.js';
+import { playbookMode, type FirebreakConfig, type PlaybookMode } from '../core/config/firebreak-config.js';
+import { detectEvents } from '../core/detection/detect-events.js';
+import type { ScoredFinding } from '../core/detection/detection-types.js';
+import { FirebreakError } from '../core/errors.js';
+import type { Finding } from '../core/findings/finding.js';
+import type { Incident, TimelineEntry } from '../core/incidents/incident.js';
+import { PlaybookInputSchema, type PlaybookInput } from '../core/playbook-contract.js';
+import { routeFinding, type Route } from '../core/routing/route-finding.js';
+import type { CorrelationWindowStore } from '../core/rules/correlation-window.js';
+import type { OpenOrJoinInput, OpenOrJoinOutcome } from '../store/incident-repository.js';
+
+/** The part of IncidentRepository the detect handler uses (structural, so tests and the local runtime pass the real one). */
+export interface DetectRepository {
+  openOrJoin(input: OpenOrJoinInput): Promise<{ outcome: OpenOrJoinOutcome; incident: Incident }>;
+  setExecution(incidentId: string, executionArn: string): Promise<void>;
+  appendTimeline(incidentId: string, entry: Omit<TimelineEntry, 'at'> & { at?: string }): Promise<void>;
+}
+
+/** Structured logging (Powertools Logger satisfies it). */
+export interface DetectLogger {
+  info(message: string, ...extra: Record<string, unknown>[]): void;
+  warn(message: string, ...extra: Record<string, unknown>[]): void;
+  error(message: string, ...extra: Record<string, unknown>[]): void;
+}
+
+export interface DetectHandlerDeps {
+  readonly clients: AwsClients;
+  readonly repository: DetectRepository;
+  readonly config: FirebreakConfig;
+  /** Playbook id → state machine ARN (env PLAYBOOK_ARNS). */
+  readonly playbookArns: Readonly<Record<string, string>>;
+  readonly windowStore?: CorrelationWindowStore;
+  readonly now?: () => Date;
+  readonly logger?: DetectLogger;
+  /** How long a new finding about the same principal/resource joins an open incident instead of opening another. */
+  readonly correlationWindowSeconds?: number;
+}
+
+/** One finding's fate. */
+export interface FindingOutcome {
+  readonly dedupKey: string;
+  readonly type: string;
+  readonly riskScore: number;
+  readonly route: Route;
+  /** `below-threshold`: recorded in logs only; `suppressed`: a configured suppression matched. */
+  readonly outcome: OpenOrJoinOutcome | 'below-threshold' | 'suppressed';
+  readonly incidentId?: string;
+  readonly mode?: PlaybookMode;
+  readonly executionArn?: string;
+  readonly reason?: string;
+}
+
+export interface DetectFailure {
+  /** Index of the event in the batch (0 for a single event). */
+  readonly index: number;
+  readonly reason: string;
+  readonly dedupKey?: string;
+}
+
+export interface DetectReport {
+  readonly events: number;
+  readonly findings: FindingOutcome[];
+  readonly failures: DetectFailure[];
+}
+
+/**
+ * Some events of the invocation could not be processed. Thrown after every other event was handled, so Lambda's async
+ * retry and the DLQ keep the bad event while the good ones around it are done (a retry re-processes them as duplicates:
+ * no second incident, no second playbook).
+ */
+export class DetectBatchError extends FirebreakError {
+  constructor(readonly report: DetectReport) {
+    super(
+      `${report.failures.length} of ${report.events} event(s) failed: ${report.failures
+        .map((failure) => `#${failure.index}${failure.dedupKey ? ` (${failure.dedupKey})` : ''}: ${failure.reason}`)
+        .join('; ')}`,
+    );
+  }
+}
+
+export type DetectHandler = (event: unknown) => Promise<DetectReport>;
+
+/** Default correlation window: findings about one principal/resource within an hour make one incident. */
+export const DEFAULT_CORRELATION_WINDOW_SECONDS = 3600;
+
+const NO_LOGGER: DetectLogger = { info: () => {}, warn: () => {}, error: () => {} };
+
+/**
+ * The detect Lambda: event → detectEvents → for each finding that opens an incident: openOrJoin → if created, start the
+ * routed playbook (execution name = incident id, so a retried start never runs it twice) and store the execution ARN.
+ *
+ * Input is one EventBridge event (as a rule target delivers it) or an array of them. Every event is processed; failures are
+ * collected and thrown at the end as one DetectBatchError (see there). A duplicate of an incident whose playbook never
+ * started (a crash between open and start) starts it then, with the same deterministic input.
+ */
+export function createDetectHandler(deps: DetectHandlerDeps): DetectHandler {
+  const clock = deps.now ?? (() => new Date());
+  const logger = deps.logger ?? NO_LOGGER;
+  const windowSeconds = deps.correlationWindowSeconds ?? DEFAULT_CORRELATION_WINDOW_SECONDS;
+
+  const startPlaybook = async (incident: Incident): Promise<string | undefined> => {
+    if (incident.playbook === 'notify-only' || incident.mode === 'off') return undefined;
+    const stateMachineArn = deps.playbookArns[incident.playbook];
+    if (!stateMachineArn) throw new FirebreakError(`no state machine for playbook '${incident.playbook}' (PLAYBOOK_ARNS)`);
+    // Built from the stored incident, not the delivery at hand: a retried start sends byte-identical input.
+    const input: PlaybookInput = PlaybookInputSchema.parse({
+      incidentId: incident.incidentId,
+      accountId: incident.accountId,
+      region: incident.region,
+      playbook: incident.playbook,
+      mode: incident.mode,
+      dryRun: deps.config.dryRun,
+      finding: incident.primaryFinding,
+    });
+    const [, , , region = 'us-east-1', accountId = 'self'] = stateMachineArn.split(':');
+    const sfn = deps.clients.get('sfn', { accountId, region });
+    const started = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn, name: incident.incidentId, input: JSON.stringify(input) }),
+    );
+    const executionArn = started.executionArn ?? `${stateMachineArn}:${incident.incidentId}`;
+    await deps.repository.setExecution(incident.incidentId, executionArn);
+    await deps.repository.appendTimeline(incident.incidentId, {
+      actor: 'firebreak',
+      kind: 'playbook_started',
+      message: `started playbook ${incident.playbook} in ${incident.mode} mode${deps.config.dryRun ? ' (dry run)' : ''}`,
+      data: { executionArn, playbook: incident.playbook, mode: incident.mode, dryRun: deps.config.dryRun },
+    });
+    return executionArn;
+  };
+
+  const handleFinding = async (scored: ScoredFinding): Promise<FindingOutcome> => {
+    const route = routeFinding(scored.finding);
+    const base = { dedupKey: scored.finding.dedupKey, type: scored.finding.type, riskScore: scored.riskScore, route };
+    if (!scored.opensIncident) {
+      logger.info('finding below the severity threshold: no incident', { ...base, scoreReasons: scored.scoreReasons });
+      return { ...base, outcome: 'below-threshold' };
+    }
+    const mode = modeFor(deps.config, scored.finding, route);
+    const finding = route.escalate ? escalated(scored.finding, route.escalate) : scored.finding;
+    const { outcome, incident } = await deps.repository.openOrJoin({
+      finding,
+      riskScore: scored.riskScore,
+      correlationKey: scored.correlationKey,
+      playbook: route.playbook,
+      mode,
+      retentionDays: deps.config.retentionDays,
+      correlationWindowSeconds: windowSeconds,
+    });
+    const log = { ...base, incidentId: incident.incidentId, outcome, playbook: incident.playbook, mode: incident.mode };
+    let executionArn = incident.executionArn;
+    const startsHere = outcome === 'created' || (outcome === 'duplicate' && !executionArn && incident.primaryFinding.dedupKey === finding.dedupKey);
+    if (startsHere) {
+      if (outcome === 'created') {
+        await deps.repository.appendTimeline(incident.incidentId, {
+          actor: 'firebreak',
+          kind: 'routed',
+          message: `routed to ${route.playbook} (${mode}): ${route.reason}`,
+          data: { playbook: route.playbook, mode, matchedBy: route.matchedBy, riskScore: scored.riskScore, scoreReasons: scored.scoreReasons },
+        });
+      }
+      executionArn = await startPlaybook(incident);
+    }
+    logger.info(outcome === 'created' ? 'incident opened' : `finding ${outcome}`, { ...log, executionArn });
+    return { ...base, outcome, incidentId: incident.incidentId, mode: incident.mode, ...(executionArn ? { executionArn } : {}) };
+  };
+
+  return async (event) => {
+    const events = Array.isArray(event) ? event : [event];
+    const report: DetectReport = { events: events.length, findings: [], failures: [] };
+    for (const [index, one] of events.entries()) {
+      const detection = await detectEvents(one, { config: deps.config, now: clock(), ...(deps.windowStore ? { windowStore: deps.windowStore } : {}) });
+      if (detection.kind === 'rejected') {
+        logger.error('event rejected', { index, reason: detection.reason, eventId: eventIdOf(one) });
+        report.failures.push({ index, reason: detection.reason });
+        continue;
+      }
+      for (const rejected of detection.rejectedRecords ?? []) {
+        logger.error('record rejected', { index, record: rejected.index, reason: rejected.reason });
+        report.failures.push({ index, reason: `record ${rejected.index}: ${rejected.reason}` });
+      }
+      for (const hit of detection.suppressed) {
+        logger.info('finding suppressed', { dedupKey: hit.finding.dedupKey, suppressionId: hit.suppressionId, reason: hit.reason });
+        report.findings.push({
+          dedupKey: hit.finding.dedupKey,
+          type: hit.finding.type,
+          riskScore: 0,
+          route: routeFinding(hit.finding),
+          outcome: 'suppressed',
+          reason: `${hit.suppressionId}: ${hit.reason}`,
+        });
+      }
+      for (const scored of detection.findings) {
+        try {
+          report.findings.push(await handleFinding(scored));
+        } catch (error) {
+          const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+          logger.error('finding failed', { index, dedupKey: scored.finding.dedupKey, reason });
+          report.failures.push({ index, dedupKey: scored.finding.dedupKey, reason });
+        }
+      }
+    }
+    if (report.failures.length > 0) throw new DetectBatchError(report);
+    return report;
+  };
+}
+
+/** Sample findings never contain anything: they only notify. Notify-only routes notify. Otherwise the configured mode. */
+function modeFor(config: FirebreakConfig, finding: Finding, route: Route): PlaybookMode {
+  if (route.playbook === 'notify-only') return 'notify';
+  const configured = playbookMode(config, route.playbook);
+  if (configured === 'off') return 'off';
+  return finding.sample ? 'notify' : configured;
+}
+
+function escalated(finding: Finding, label: 'CRITICAL'): Finding {
+  return { ...finding, severity: { ...finding.severity, label, normalized: Math.max(finding.severity.normalized, 90) } };
+}
+
+function eventIdOf(event: unknown): string | undefined {
+  const id = (event as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? id : undefined;
+}
