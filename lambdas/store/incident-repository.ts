@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
@@ -27,7 +27,8 @@ import { isActive, planTransition } from '../core/incidents/lifecycle.js';
  * Item families of the workflow in the single table (pk / sk):
  *   INCIDENT#<id> / META                      the incident (sparse GSIs: byStatus gsi1pk=STATUS#<s>, bySeverity gsi2pk=SEVERITY#<l>,
  *                                             both sorted by `<createdAt>#<id>`), TTL expiresAt
- *   INCIDENT#<id> / TL#<at>#<suffix>          one timeline entry (suffix random, or an idempotency key)
+ *   INCIDENT#<id> / TL#<at>#<seq>             one timeline entry (seq from the incident's timelineSeq counter, or
+ *                                             `00000000-<key>` for an idempotent entry)
  *   INCIDENT#<id> / ACTION#<actionId>#<target> one action record
  *   FINDING#<dedupKey> / LINK                 finding → incident (dedup claim), with the finding's latest count
  *   CORR#<correlationKey> / WINDOW            correlation key → open incident until windowEndsAt (epoch s)
@@ -225,6 +226,7 @@ export class IncidentRepository {
             incidentId,
             count: finding.count,
             lastSeen: finding.lastSeen,
+            ...linkRefs(finding),
             expiresAt: stored.expiresAt,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -263,6 +265,7 @@ export class IncidentRepository {
             incidentId,
             count: finding.count,
             lastSeen: finding.lastSeen,
+            ...linkRefs(finding),
             expiresAt: target.expiresAt,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -393,6 +396,24 @@ export class IncidentRepository {
     return { incidentId: String(item.incidentId), count: Number(item.count ?? 1), lastSeen: String(item.lastSeen ?? '') };
   }
 
+  /** Where each contributing finding lives in its product (Security Hub workflow sync). */
+  async findingRefs(incident: Incident): Promise<FindingRef[]> {
+    const refs = await Promise.all(
+      incident.findingKeys.map(async (dedupKey): Promise<FindingRef> => {
+        if (dedupKey === incident.primaryFinding.dedupKey) return { dedupKey, ...linkRefs(incident.primaryFinding) };
+        const item = await this.get1(findingPk(dedupKey), 'LINK');
+        return {
+          dedupKey,
+          accountId: String(item?.accountId ?? incident.accountId),
+          region: String(item?.region ?? incident.region),
+          ...(item?.asffId ? { asffId: String(item.asffId) } : {}),
+          ...(item?.productArn ? { productArn: String(item.productArn) } : {}),
+        };
+      }),
+    );
+    return refs;
+  }
+
   /** The incident a finding belongs to, if any. */
   async incidentIdForFinding(dedupKey: string): Promise<string | undefined> {
     return (await this.findingLink(dedupKey))?.incidentId;
@@ -484,8 +505,29 @@ export class IncidentRepository {
   ): Promise<void> {
     const at = entry.at ?? this.clock().toISOString();
     const parsed = TimelineEntrySchema.parse({ ...entry, at });
-    const suffix = options.idempotencyKey ?? randomBytes(6).toString('hex');
-    const expiresAt = await this.expiresAtOf(incidentId);
+    let suffix: string;
+    let expiresAt: number | undefined;
+    if (options.idempotencyKey) {
+      suffix = `00000000-${options.idempotencyKey}`;
+      expiresAt = await this.expiresAtOf(incidentId);
+    } else {
+      // A per-incident sequence orders entries written within the same millisecond (by several Lambdas) as they happened.
+      const counted = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: incidentPk(incidentId), sk: INCIDENT_SK },
+          UpdateExpression: 'ADD timelineSeq :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':one': 1 },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ).catch((error: unknown) => {
+        if (isConditionFailure(error)) throw new NotFoundError(`incident ${incidentId} not found`, { cause: error });
+        throw error;
+      });
+      suffix = String(counted.Attributes?.timelineSeq ?? 0).padStart(8, '0');
+      expiresAt = typeof counted.Attributes?.expiresAt === 'number' ? counted.Attributes.expiresAt : undefined;
+    }
     try {
       await this.doc.send(
         new PutCommand({
@@ -596,13 +638,19 @@ export class IncidentRepository {
 
   /** Marks the SLA escalation once; false when it was already marked (another sweep sent it). */
   async markEscalated(incidentId: string, at: string = this.clock().toISOString()): Promise<boolean> {
+    return this.markOnce(incidentId, 'escalatedAt', at);
+  }
+
+  /** Sets a once-only timestamp flag (escalation sent, Security Hub told); false when it was already set. */
+  async markOnce(incidentId: string, flag: 'escalatedAt' | 'securityHubNotifiedAt', at: string = this.clock().toISOString()): Promise<boolean> {
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: incidentPk(incidentId), sk: INCIDENT_SK },
-          UpdateExpression: 'SET escalatedAt = :at',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(escalatedAt)',
+          UpdateExpression: 'SET #flag = :at',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#flag)',
+          ExpressionAttributeNames: { '#flag': flag },
           ExpressionAttributeValues: { ':at': at },
         }),
       );
@@ -687,6 +735,23 @@ export class IncidentRepository {
     } while (startKey && items.length < limit);
     return items;
   }
+}
+
+export interface FindingRef {
+  readonly dedupKey: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly asffId?: string;
+  readonly productArn?: string;
+}
+
+function linkRefs(finding: Finding): Omit<FindingRef, 'dedupKey'> {
+  return {
+    accountId: finding.accountId,
+    region: finding.region,
+    ...(finding.productRefs.asffId ? { asffId: finding.productRefs.asffId } : {}),
+    ...(finding.productRefs.productArn ? { productArn: finding.productRefs.productArn } : {}),
+  };
 }
 
 function toIncident(item: Record<string, unknown>): Incident {

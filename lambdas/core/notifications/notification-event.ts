@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/** What a notification is about (payload `event` of the notify Lambda, INTERFACES.md), plus the approval request it sends itself. */
+export const NotificationEventSchema = z.enum([
+  'opened',
+  'contained',
+  'containment_failed',
+  'rejected',
+  'escalation',
+  'approval_timeout',
+  'notify_only',
+  'approval_requested',
+]);
+export type NotificationEvent = z.infer<typeof NotificationEventSchema>;
+
+/** Payload of the notify Lambda. `detail` is whatever the state machine passes (a Catch's {Error, Cause}, step results ...). */
+export const NotifyRequestSchema = z.object({
+  incidentId: z.string().min(1),
+  event: NotificationEventSchema.exclude(['approval_requested']),
+  detail: z.unknown().optional(),
+});
+export type NotifyRequest = z.infer<typeof NotifyRequestSchema>;

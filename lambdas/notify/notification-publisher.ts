@@ -1,0 +1,36 @@
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { RenderedNotification } from '../core/notifications/render-notification.js';
+
+/** Where rendered notifications go: SNS in AWS, a recorder in the local runtime and tests. */
+export interface NotificationPublisher {
+  publish(notification: RenderedNotification): Promise<{ messageId: string }>;
+}
+
+/**
+ * The SNS message body per protocol: people (email, SMS, default) get the summary followed by the JSON; programs (SQS, Lambda,
+ * HTTPS) get one JSON document. Severity, playbook and event are message attributes for subscription filter policies.
+ */
+export function snsMessageOf(notification: RenderedNotification): { Subject: string; Message: string; MessageStructure: 'json'; MessageAttributes: Record<string, { DataType: 'String'; StringValue: string }> } {
+  const json = JSON.stringify(notification.json);
+  const human = `${notification.text}\n\n--- incident (JSON) ---\n${json}`;
+  const machine = JSON.stringify({ subject: notification.subject, text: notification.text, ...notification.json });
+  return {
+    Subject: notification.subject,
+    MessageStructure: 'json',
+    Message: JSON.stringify({ default: human, email: human, 'email-json': machine, sms: notification.subject, sqs: machine, lambda: machine, https: machine, http: machine }),
+    MessageAttributes: {
+      severity: { DataType: 'String', StringValue: notification.attributes.severity },
+      playbook: { DataType: 'String', StringValue: notification.attributes.playbook },
+      event: { DataType: 'String', StringValue: notification.attributes.event },
+    },
+  };
+}
+
+export function snsPublisher(sns: SNSClient, topicArn: string): NotificationPublisher {
+  return {
+    async publish(notification) {
+      const result = await sns.send(new PublishCommand({ TopicArn: topicArn, ...snsMessageOf(notification) }));
+      return { messageId: result.MessageId ?? 'unknown' };
+    },
+  };
+}
