@@ -168,6 +168,27 @@ export class ApprovalStore {
     }
   }
 
+  /**
+   * Undoes a decision whose delivery to Step Functions failed transiently (throttling, network), so the responder can retry.
+   * Conditional on our own decision still being the stored one.
+   */
+  async revert(approvalKey: string, decidedAt: string): Promise<void> {
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: approvalPk(approvalKey), sk: REQUEST_SK },
+          UpdateExpression: 'SET #status = :pending REMOVE decidedBy, decidedAt, reason, channel',
+          ConditionExpression: 'decidedAt = :at',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': 'pending', ':at': decidedAt },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      });
+  }
+
   /** The decision could not be delivered to Step Functions (execution timed out or stopped). */
   async markFailed(approvalKey: string, failure: string): Promise<void> {
     await this.doc.send(
