@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ConflictError } from '../core/errors.js';
 import type { IncidentStatus } from '../core/incidents/incident.js';
 import { canTransition } from '../core/incidents/lifecycle.js';
+import { stepErrorText } from '../core/notifications/step-error.js';
 import { parseOrThrow } from '../core/zod-issues.js';
 import { VersionConflictError, type IncidentRepository } from '../store/incident-repository.js';
 
@@ -51,7 +52,7 @@ export function createRecordHandler(deps: RecordHandlerDeps): RecordHandler {
 async function recordOnce(repository: IncidentRepository, request: RecordRequest): Promise<RecordResult> {
   const { incidentId, event } = request;
   const incident = await repository.getOrThrow(incidentId);
-  const detailText = describeDetail(request.detail);
+  const detailText = stepErrorText(request.detail);
   const target = TARGET[event];
   if (!target) {
     // rejected / approval_timeout: the playbook stopped without containing; the status stays for a responder to decide.
@@ -98,19 +99,4 @@ async function recordOnce(repository: IncidentRepository, request: RecordRequest
     }
     throw error;
   }
-}
-
-function describeDetail(detail: unknown): string {
-  if (!detail || typeof detail !== 'object') return typeof detail === 'string' ? detail.slice(0, 300) : '';
-  const record = detail as { Error?: unknown; Cause?: unknown };
-  if (record.Error === undefined && record.Cause === undefined) return '';
-  let cause = typeof record.Cause === 'string' ? record.Cause : JSON.stringify(record.Cause ?? '');
-  // Lambda errors arrive as a JSON string {errorMessage, errorType}: keep the message.
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: string };
-    if (parsed.errorMessage) cause = parsed.errorMessage;
-  } catch {
-    /* not JSON: keep as is */
-  }
-  return [record.Error, cause].filter(Boolean).map(String).join(': ').slice(0, 300);
 }

@@ -1,6 +1,7 @@
 import type { ActionRecord, Incident, TimelineEntry } from '../incidents/incident.js';
 import { incidentDurations } from '../incidents/lifecycle.js';
 import type { NotificationEvent } from './notification-event.js';
+import { stepErrorText } from './step-error.js';
 
 /** Links a message can carry; each is optional (the local runtime has no console). */
 export interface NotificationLinks {
@@ -182,12 +183,8 @@ function whatItNeeds(context: NotificationContext): string {
 }
 
 function errorOf(detail: unknown): string {
-  if (!detail || typeof detail !== 'object') return '';
-  const record = detail as { Error?: unknown; Cause?: unknown; error?: unknown; cause?: unknown };
-  const name = record.Error ?? record.error;
-  const cause = record.Cause ?? record.cause;
-  if (!name && !cause) return '';
-  return ` (${[name, cause].filter(Boolean).map(String).join(': ').slice(0, 300)})`;
+  const text = stepErrorText(detail);
+  return text ? ` (${text})` : '';
 }
 
 export function formatDuration(seconds: number): string {

@@ -35,9 +35,9 @@ describe('record handler', () => {
     const clock = testClock();
     const { repository, incident } = await openTestIncident(table, clock);
     const record = createRecordHandler({ repository });
+    // What the playbook's MarkContainmentFailed passes: the Catch output under `error`.
     const detail = {
-      Error: 'Firebreak.ActionFailed',
-      Cause: JSON.stringify({ errorType: 'ActionFailed', errorMessage: 'UpdateAccessKey: AccessDenied' }),
+      error: { Error: 'Firebreak.ActionFailed', Cause: JSON.stringify({ errorType: 'ActionFailed', errorMessage: 'UpdateAccessKey: AccessDenied' }) },
     };
 
     const first = await record({ incidentId: incident.incidentId, event: 'containment_failed', detail });
@@ -60,8 +60,8 @@ describe('record handler', () => {
     const { repository, incident } = await openTestIncident(table, clock);
     const record = createRecordHandler({ repository });
 
-    await record({ incidentId: incident.incidentId, event: 'rejected', detail: { Error: 'Firebreak.ApprovalRejected', Cause: 'rejected by alice: known pentest' } });
-    await record({ incidentId: incident.incidentId, event: 'approval_timeout', detail: { Error: 'States.Timeout' } });
+    await record({ incidentId: incident.incidentId, event: 'rejected', detail: { rejection: { Error: 'Firebreak.ApprovalRejected', Cause: 'rejected by alice: known pentest' } } });
+    await record({ incidentId: incident.incidentId, event: 'approval_timeout', detail: { timeout: { Error: 'States.Timeout', Cause: '' } } });
 
     const timeline = await repository.timeline(incident.incidentId);
     expect(timeline.map((entry) => entry.kind)).toEqual(['opened', 'playbook_stopped', 'approval_timeout']);
