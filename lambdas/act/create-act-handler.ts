@@ -77,6 +77,7 @@ export function createActHandler(deps: ActHandlerDeps): ActHandler {
           target,
           dryRun,
           calls: result.calls,
+          ...(result.status === 'done' && result.evidence ? { evidence: result.evidence } : {}),
           ...(result.status === 'skipped' && result.escalation ? { escalation: result.escalation } : {}),
         },
       });

@@ -16,10 +16,11 @@ export interface AwsCall {
 /**
  * Three states. `skipped` covers "not applicable", "already contained by someone else" and refusals; a refusal
  * (allowlist, protected resource, a role we must not touch) carries `refused: true` and, when a human must act
- * instead, `escalation`.
+ * instead, `escalation`. Read-only steps (evidence gathering) put what they found in `evidence` (kept small: it travels in
+ * the Step Functions payload and onto the incident timeline).
  */
 export type ActionResult =
-  | { status: 'done'; summary: string; calls: AwsCall[]; priorState?: unknown; appliedState?: unknown }
+  | { status: 'done'; summary: string; calls: AwsCall[]; priorState?: unknown; appliedState?: unknown; evidence?: Record<string, unknown> }
   | { status: 'skipped'; reason: string; calls: AwsCall[]; refused?: boolean; escalation?: string }
   | { status: 'failed'; cause: string; errorName: string; calls: AwsCall[] };
 

@@ -8,7 +8,7 @@ import { refusalReason, type ProtectionSubject } from './safety/protection.js';
 
 /** What an action's own code returns; the wrapper adds the recorded calls. */
 export type Outcome =
-  | { status: 'done'; summary: string; priorState?: unknown; appliedState?: unknown }
+  | { status: 'done'; summary: string; priorState?: unknown; appliedState?: unknown; evidence?: Record<string, unknown> }
   | { status: 'skipped'; reason: string; refused?: boolean; escalation?: string }
   | { status: 'failed'; cause: string; errorName: string };
 

@@ -1,9 +1,24 @@
 import type { ActionPermission, AnyAction } from './action.js';
+import { gatherPrincipalActivity } from './cloudtrail/gather-principal-activity.js';
 import { deactivateAccessKey } from './iam/deactivate-access-key.js';
+import { forcePasswordReset } from './iam/force-password-reset.js';
+import { quarantineUser } from './iam/quarantine-user.js';
+import { removeConsoleAccess } from './iam/remove-console-access.js';
 import { revokeRoleSessions } from './iam/revoke-role-sessions.js';
+import { revokeUserSessions } from './iam/revoke-user-sessions.js';
 
 /** Every containment action. The act Lambda dispatches on `id`; infra builds its IAM policy from the union of `permissions`. */
-export const ACTIONS: readonly AnyAction[] = [deactivateAccessKey, revokeRoleSessions];
+export const ACTIONS: readonly AnyAction[] = [
+  // IAM
+  deactivateAccessKey,
+  revokeUserSessions,
+  revokeRoleSessions,
+  forcePasswordReset,
+  removeConsoleAccess,
+  quarantineUser,
+  // Evidence
+  gatherPrincipalActivity,
+];
 
 const BY_ID: ReadonlyMap<string, AnyAction> = new Map(ACTIONS.map((action) => [action.id, action]));
 

@@ -5,7 +5,7 @@ import { awsCall } from '../aws-session.js';
 import { isNotFoundError } from '../aws-errors.js';
 import { defineAction, refused } from '../define-action.js';
 import { refusalReason, tagRecord } from '../safety/protection.js';
-import type { ActionContext } from '../action.js';
+import { decodedPolicy, REVOKE_POLICY_NAME, revocationPolicy, revocationTimeIn } from './session-revocation-policy.js';
 import {
   IamRoleNameSchema,
   isIdentityCenterRole,
@@ -16,8 +16,7 @@ import {
   TagsSchema,
 } from './iam-names.js';
 
-/** Our own inline policy: the console's `AWSRevokeOlderSessions` is left alone so a rollback never removes a human's revocation. */
-export const REVOKE_POLICY_NAME = 'FirebreakRevokeOlderSessions';
+export { REVOKE_POLICY_NAME } from './session-revocation-policy.js';
 
 export const RevokeRoleSessionsParamsSchema = z.strictObject({
   roleName: IamRoleNameSchema,
@@ -30,32 +29,6 @@ export type RevokeRoleSessionsParams = z.infer<typeof RevokeRoleSessionsParamsSc
 
 const PriorStateSchema = z.object({ roleName: z.string(), policyName: z.string(), previousDocument: z.string().optional() });
 const AppliedStateSchema = z.object({ sid: z.string(), tokenIssueTime: z.string() });
-
-/** One statement id per incident: the second run for the same incident recognises its own revocation. */
-function statementId(incidentId: string): string {
-  return `FirebreakRevoke${incidentId.replace(/[^A-Za-z0-9]/g, '')}`.slice(0, 100);
-}
-
-function policyDocument(ctx: ActionContext): { sid: string; tokenIssueTime: string; json: string } {
-  const sid = statementId(ctx.incidentId);
-  const tokenIssueTime = ctx.now.toISOString();
-  const json = JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      { Sid: sid, Effect: 'Deny', Action: ['*'], Resource: ['*'], Condition: { DateLessThan: { 'aws:TokenIssueTime': tokenIssueTime } } },
-    ],
-  });
-  return { sid, tokenIssueTime, json };
-}
-
-/** GetRolePolicy returns the document URL-encoded. */
-function decodePolicy(document: string | undefined): { Statement?: { Sid?: string; Condition?: { DateLessThan?: Record<string, string> } }[] } {
-  if (!document) return {};
-  const text = document.trimStart().startsWith('{') ? document : decodeURIComponent(document);
-  const parsed = JSON.parse(text) as { Statement?: unknown };
-  const statements = Array.isArray(parsed.Statement) ? parsed.Statement : parsed.Statement ? [parsed.Statement] : [];
-  return { Statement: statements as never };
-}
 
 function escalationFor(roleName: string, pathOrArn?: string): { reason: string; escalation: string } | undefined {
   if (isIdentityCenterRole(roleName, pathOrArn)) {
@@ -112,7 +85,7 @@ export const revokeRoleSessions = defineAction<RevokeRoleSessionsParams>({
     return escalation ? refused(escalation.reason, escalation.escalation) : undefined;
   },
   plan: (p, ctx) => [
-    awsCall('iam', 'PutRolePolicy', { RoleName: p.roleName, PolicyName: REVOKE_POLICY_NAME, PolicyDocument: policyDocument(ctx).json }),
+    awsCall('iam', 'PutRolePolicy', { RoleName: p.roleName, PolicyName: REVOKE_POLICY_NAME, PolicyDocument: revocationPolicy(ctx).json }),
   ],
 
   async apply(p, ctx, aws) {
@@ -135,10 +108,9 @@ export const revokeRoleSessions = defineAction<RevokeRoleSessionsParams>({
     } catch (error) {
       if (!isNotFoundError(error)) throw error;
     }
-    const document = policyDocument(ctx);
-    const existing = decodePolicy(previousDocument).Statement?.find((s) => s.Sid === document.sid);
-    if (existing) {
-      const since = existing.Condition?.DateLessThan?.['aws:TokenIssueTime'] ?? 'unknown';
+    const document = revocationPolicy(ctx);
+    const since = revocationTimeIn(previousDocument, document.sid);
+    if (since) {
       return {
         status: 'done',
         summary: `already contained: sessions of ${p.roleName} issued before ${since} are denied for this incident`,
@@ -150,7 +122,7 @@ export const revokeRoleSessions = defineAction<RevokeRoleSessionsParams>({
     return {
       status: 'done',
       summary: `denied every session of ${p.roleName} issued before ${document.tokenIssueTime}`,
-      priorState: { roleName: p.roleName, policyName: REVOKE_POLICY_NAME, ...(previousDocument ? { previousDocument: decodeURIComponent(previousDocument) } : {}) },
+      priorState: { roleName: p.roleName, policyName: REVOKE_POLICY_NAME, ...(previousDocument ? { previousDocument: decodedPolicy(previousDocument) } : {}) },
       appliedState: { sid: document.sid, tokenIssueTime: document.tokenIssueTime },
     };
   },
@@ -173,8 +145,7 @@ export const revokeRoleSessions = defineAction<RevokeRoleSessionsParams>({
       if (isNotFoundError(error)) return { status: 'skipped', reason: `policy ${prior.policyName} is no longer on ${prior.roleName}: nothing to remove` };
       throw error;
     }
-    const ours = decodePolicy(current).Statement?.find((s) => s.Sid === applied.sid);
-    if (ours?.Condition?.DateLessThan?.['aws:TokenIssueTime'] !== applied.tokenIssueTime) {
+    if (revocationTimeIn(current, applied.sid) !== applied.tokenIssueTime) {
       return { status: 'skipped', reason: `changed since containment: ${prior.policyName} on ${prior.roleName} is not the document Firebreak wrote; not touched` };
     }
     if (prior.previousDocument) {
