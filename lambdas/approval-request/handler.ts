@@ -17,9 +17,9 @@ const EnvironmentSchema = z.object({
   INCIDENT_TABLE_NAME: z.string().min(1),
   FIREBREAK_CONFIG: z.string().min(2),
   NOTIFICATION_TOPIC_ARN: z.string().startsWith('arn:'),
-  /** Base URL of the approval endpoint (the approve function's URL). */
-  APPROVAL_URL: z.string().url(),
-  APPROVAL_SIGNING_SECRET_ARN: z.string().startsWith('arn:'),
+  /** Base URL of the approval endpoint (lib/approvals.ts sets both); without them messages point at the CLI only. */
+  APPROVAL_URL: z.string().url().optional(),
+  APPROVAL_SIGNING_SECRET_ARN: z.string().startsWith('arn:').optional(),
   /** Link lifetime when the state machine passes no timeout. */
   APPROVAL_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(3600),
   SECURITY_HUB_SYNC: z.enum(['true', 'false']).default('true'),
@@ -43,8 +43,12 @@ function coldStart(): ApprovalRequestHandler {
       securityHub: env.SECURITY_HUB_SYNC === 'true' ? new SecurityHubWorkflowSync(clients) : undefined,
       responseTimeTargets: config.responseTimeTarget,
     }),
-    signingKey: secretsManagerSigningKey(clients.get('secretsManager', home), env.APPROVAL_SIGNING_SECRET_ARN),
-    approvalBaseUrl: env.APPROVAL_URL,
+    signingKey: env.APPROVAL_SIGNING_SECRET_ARN
+      ? secretsManagerSigningKey(clients.get('secretsManager', home), env.APPROVAL_SIGNING_SECRET_ARN)
+      : async () => {
+          throw new Error('no APPROVAL_SIGNING_SECRET_ARN: approval links are off');
+        },
+    approvalBaseUrl: env.APPROVAL_URL && env.APPROVAL_SIGNING_SECRET_ARN ? env.APPROVAL_URL : undefined,
     defaultTimeoutSeconds: env.APPROVAL_TIMEOUT_SECONDS,
     logger: createLogger('firebreak-approval-request'),
   });
