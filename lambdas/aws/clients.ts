@@ -46,6 +46,8 @@ const CLIENT_CONSTRUCTORS = {
 } as const;
 
 export type ClientName = keyof typeof CLIENT_CONSTRUCTORS;
+/** Every client name (the local runtime configures each with local credentials). */
+export const CLIENT_NAMES = Object.keys(CLIENT_CONSTRUCTORS) as readonly ClientName[];
 export type ClientOf<N extends ClientName> = InstanceType<(typeof CLIENT_CONSTRUCTORS)[N]>;
 
 /**

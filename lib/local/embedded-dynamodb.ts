@@ -13,8 +13,6 @@ import type { CloudFormationTemplate } from './template-intrinsics.js';
 export interface EmbeddedDynamoDb {
   readonly endpoint: string;
   readonly region: string;
-  /** Local credentials: dynalite accepts any. */
-  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
   /** Table name by logical id, as created. */
   readonly tables: Readonly<Record<string, string>>;
   client(): DynamoDBClient;
@@ -24,7 +22,8 @@ export interface EmbeddedDynamoDb {
 type DynaliteFactory = (options: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
 const require = createRequire(import.meta.url);
 
-export const LOCAL_CREDENTIALS = Object.freeze({ accessKeyId: 'AKIALOCALFIREBREAK00', secretAccessKey: 'local' });
+/** dynalite accepts any credentials; a fresh object per client (the SDK annotates the object it is given). */
+export const localCredentials = () => ({ accessKeyId: 'AKIALOCALFIREBREAK00', secretAccessKey: 'local' });
 
 export async function startEmbeddedDynamoDb(options: { region?: string; definitions?: readonly CreateTableCommandInput[] } = {}) {
   const dynalite = require('dynalite') as DynaliteFactory;
@@ -38,7 +37,7 @@ export async function startEmbeddedDynamoDb(options: { region?: string; definiti
   const endpoint = `http://127.0.0.1:${port}`;
   const clients: DynamoDBClient[] = [];
   const client = () => {
-    const created = new DynamoDBClient({ endpoint, region, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+    const created = new DynamoDBClient({ endpoint, region, credentials: localCredentials(), maxAttempts: 1 });
     clients.push(created);
     return created;
   };
@@ -48,7 +47,6 @@ export async function startEmbeddedDynamoDb(options: { region?: string; definiti
   return {
     endpoint,
     region,
-    credentials: LOCAL_CREDENTIALS,
     tables,
     client,
     async stop() {

@@ -1,7 +1,7 @@
 import './promise-with-resolvers.js';
 import { randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { ConflictError, NotFoundError, ValidationError } from '../../lambdas/core/errors.js';
+import { FirebreakError } from '../../lambdas/core/errors.js';
 import { allStates, type AslDefinition, type AslState, type ResolvedStateMachine } from './state-machine-definitions.js';
 
 /**
@@ -62,6 +62,14 @@ interface RunningExecution {
   readonly abort: () => void;
 }
 
+/** An error named as the Step Functions API names it (ExecutionAlreadyExists, InvalidToken ...), so callers branch as on AWS. */
+export class StepFunctionsLocalError extends FirebreakError {
+  constructor(code: string, message: string) {
+    super(`${code}: ${message}`);
+    this.name = code;
+  }
+}
+
 const TOKEN_PLACEHOLDER = 'firebreak-local-task-token-placeholder';
 
 export class LocalStepFunctions {
@@ -88,7 +96,7 @@ export class LocalStepFunctions {
   /** StartExecution: starts the run in the background and returns its ARN at once, as the service does. */
   startExecution(request: { stateMachineArn: string; input?: string; name?: string }): { executionArn: string; startDate: Date } {
     const entry = this.machines.get(request.stateMachineArn);
-    if (!entry) throw new NotFoundError(`StateMachineDoesNotExist: ${request.stateMachineArn}`);
+    if (!entry) throw new StepFunctionsLocalError('StateMachineDoesNotExist', request.stateMachineArn);
     const name = request.name ?? randomUUID();
     const executionArn = `${request.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
     const inputText = request.input ?? '{}';
@@ -97,7 +105,7 @@ export class LocalStepFunctions {
       if (JSON.stringify(existing.record.input) === JSON.stringify(parseInput(inputText))) {
         return { executionArn, startDate: existing.record.startDate };
       }
-      throw new ConflictError(`ExecutionAlreadyExists: ${executionArn}`);
+      throw new StepFunctionsLocalError('ExecutionAlreadyExists', `${executionArn} was started with another input`);
     }
     const input = parseInput(inputText);
     const record: ExecutionRecord = {
@@ -146,7 +154,7 @@ export class LocalStepFunctions {
 
   describeExecution(executionArn: string): ExecutionRecord {
     const running = this.executions.get(executionArn);
-    if (!running) throw new NotFoundError(`ExecutionDoesNotExist: ${executionArn}`);
+    if (!running) throw new StepFunctionsLocalError('ExecutionDoesNotExist', executionArn);
     return running.record;
   }
 
@@ -172,12 +180,12 @@ export class LocalStepFunctions {
   }
 
   sendTaskHeartbeat(token: string): void {
-    if (!this.held.has(token)) throw new ValidationError('TaskTimedOut: the task token is unknown or already answered');
+    if (!this.held.has(token)) throw new StepFunctionsLocalError('TaskDoesNotExist', 'the task token is unknown or already answered');
   }
 
   stopExecution(executionArn: string): void {
     const running = this.executions.get(executionArn);
-    if (!running) throw new NotFoundError(`ExecutionDoesNotExist: ${executionArn}`);
+    if (!running) throw new StepFunctionsLocalError('ExecutionDoesNotExist', executionArn);
     running.abort();
     // Release tasks of the stopped run so their timeout timers end with it.
     for (const task of this.pendingTasks(executionArn)) this.sendTaskFailure(task.token, 'States.Aborted', 'execution stopped');
@@ -186,7 +194,7 @@ export class LocalStepFunctions {
   /** Resolves when the execution has finished, or when it is blocked on a task token and nothing else runs. */
   async settle(executionArn: string): Promise<ExecutionRecord> {
     const running = this.executions.get(executionArn);
-    if (!running) throw new NotFoundError(`ExecutionDoesNotExist: ${executionArn}`);
+    if (!running) throw new StepFunctionsLocalError('ExecutionDoesNotExist', executionArn);
     const waiting = () => running.record.status !== 'RUNNING' || this.pendingTasks(executionArn).length > 0;
     if (!waiting()) {
       await new Promise<void>((resolve) => {
@@ -211,7 +219,7 @@ export class LocalStepFunctions {
 
   private take(token: string): HeldTask {
     const task = this.held.get(token);
-    if (!task) throw new ValidationError('InvalidToken: the task token is unknown or already answered');
+    if (!task) throw new StepFunctionsLocalError('InvalidToken', 'the task token is unknown or already answered');
     this.held.delete(token);
     return task;
   }
@@ -292,7 +300,7 @@ function parseInput(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ValidationError('InvalidExecutionInput: input is not JSON', [], { cause: error });
+    throw Object.assign(new StepFunctionsLocalError('InvalidExecutionInput', 'input is not JSON'), { cause: error });
   }
 }
 

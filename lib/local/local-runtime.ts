@@ -1,0 +1,418 @@
+import './promise-with-resolvers.js';
+import type { ActionResult } from '../../lambdas/actions/action.js';
+import { decideApproval } from '../../lambdas/approve/decide-approval.js';
+import { sfnTaskResponder } from '../../lambdas/approve/task-responder.js';
+import type { AwsTarget } from '../../lambdas/aws/clients.js';
+import { FirebreakError } from '../../lambdas/core/errors.js';
+import type { ActionRecord, Incident, TimelineEntry } from '../../lambdas/core/incidents/incident.js';
+import type { DetectReport } from '../../lambdas/detect/create-detect-handler.js';
+import { DetectBatchError } from '../../lambdas/detect/create-detect-handler.js';
+import { ApprovalStore } from '../../lambdas/store/approval-store.js';
+import { IncidentRepository } from '../../lambdas/store/incident-repository.js';
+import { configFromObject, type LoadedConfig } from '../config.js';
+import { DryRunAwsClients, type LocalNotification } from './dry-run-aws-clients.js';
+import { startEmbeddedDynamoDb, tableDefinitionsFromTemplate, type EmbeddedDynamoDb } from './embedded-dynamodb.js';
+import { compileEventPattern, type EventPatternMatcher } from './event-pattern-matcher.js';
+import { createLocalHandler, type LocalHandler } from './local-handlers.js';
+import { LocalStepFunctions, type ExecutionRecord } from './local-state-machine.js';
+import { toReplayEnvelopes } from './replay-event.js';
+import { resolveStateMachineDefinitions, type ResolvedStateMachine } from './state-machine-definitions.js';
+import { synthesizeFirebreakTemplate } from './synthesize-stack.js';
+import { TemplateFunctions, type TemplateFunction } from './template-functions.js';
+import { TemplateIntrinsics, type CloudFormationTemplate } from './template-intrinsics.js';
+
+/**
+ * Firebreak on a laptop: the synthesized stack (rules, functions, table, state machines) run in-process on stand-ins —
+ * dynalite for DynamoDB, aws-local-stepfunctions for the playbooks, dry-run AWS clients for everything else — with the real
+ * handler code. `firebreak replay` and the end-to-end tests drive it.
+ */
+export interface LocalRuntimeOptions {
+  /** A config object (validated like firebreak.config.json) or an already loaded one. Default: all defaults. */
+  readonly config?: unknown;
+  readonly now?: () => Date;
+  /** The account and region the local stack "runs in". */
+  readonly accountId?: string;
+  readonly region?: string;
+  /** A template synthesized earlier with the same config (tests reuse one synth across runtimes). */
+  readonly template?: CloudFormationTemplate;
+}
+
+export interface ReplayOptions {
+  /** Approve every approval the playbook asks for. */
+  readonly approve?: boolean;
+  /** Reject the first approval the playbook asks for. */
+  readonly reject?: boolean;
+  readonly reason?: string;
+  /** Who decides (recorded on the timeline). */
+  readonly approver?: string;
+}
+
+export interface MatchedRule {
+  readonly logicalId: string;
+  readonly name: string;
+  readonly state: string;
+  /** Logical ids of the Firebreak functions the rule targets. */
+  readonly targets: readonly string[];
+}
+
+/** An AWS call: planned by a dry-run action (it would make it) or made by a handler and answered locally. */
+export interface ReplayCall {
+  readonly service: string;
+  readonly operation: string;
+  readonly params: Record<string, unknown>;
+  readonly origin: 'planned' | 'intercepted';
+  /** The action that plans it, or the region/account the call was addressed to. */
+  readonly by: string;
+}
+
+export interface PendingApproval {
+  readonly incidentId: string;
+  readonly step: string;
+  readonly stateName: string;
+  readonly requestedAt?: string;
+  readonly validUntil?: string;
+}
+
+export interface ExecutionSummary {
+  readonly executionArn: string;
+  readonly stateMachine: string;
+  readonly status: ExecutionRecord['status'];
+  readonly path: readonly string[];
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+export interface ReplayResult {
+  /** How each input was recognized and wrapped. */
+  readonly inputs: readonly { recognizedAs: string; eventId: string }[];
+  readonly matchedRules: readonly MatchedRule[];
+  /** One detect invocation per matched rule target, as EventBridge delivers. */
+  readonly deliveries: readonly DetectReport[];
+  /** The first incident the replay opened or touched. */
+  readonly incident?: Incident;
+  readonly incidents: readonly Incident[];
+  readonly timeline: readonly TimelineEntry[];
+  readonly actions: readonly ActionRecord[];
+  readonly calls: readonly ReplayCall[];
+  readonly notifications: readonly LocalNotification[];
+  readonly pendingApprovals: readonly PendingApproval[];
+  readonly executions: readonly ExecutionSummary[];
+}
+
+/** No synthesized rule selects the event: the bus would drop it. */
+export class NoRuleMatchedError extends FirebreakError {}
+
+interface CompiledRule extends MatchedRule {
+  readonly matches: EventPatternMatcher;
+}
+
+const MAX_APPROVAL_ROUNDS = 10;
+
+export class LocalRuntime {
+  private readonly handlers = new Map<string, LocalHandler>();
+  private readonly planned: ReplayCall[] = [];
+
+  private constructor(
+    readonly config: LoadedConfig,
+    readonly template: CloudFormationTemplate,
+    readonly functions: TemplateFunctions,
+    readonly stateMachines: readonly ResolvedStateMachine[],
+    readonly stepFunctions: LocalStepFunctions,
+    readonly clients: DryRunAwsClients,
+    readonly repository: IncidentRepository,
+    readonly approvals: ApprovalStore,
+    private readonly rules: readonly CompiledRule[],
+    private readonly dynamoDb: EmbeddedDynamoDb,
+    private readonly home: AwsTarget,
+  ) {}
+
+  static async create(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+    const clock = options.now ?? (() => new Date());
+    const home: AwsTarget = { accountId: options.accountId ?? '123456789012', region: options.region ?? 'us-east-1' };
+    const config = isLoadedConfig(options.config) ? options.config : configFromObject(options.config ?? {}, 'config');
+    const template = options.template ?? synthesizeFirebreakTemplate(config, { ...home, stackName: 'Firebreak' });
+    const functions = new TemplateFunctions(template, home);
+    const stateMachines = resolveStateMachineDefinitions(template, home);
+    const rules = compileRules(template, home, functions);
+    const tables = tableDefinitionsFromTemplate(template);
+    const dynamoDb = await startEmbeddedDynamoDb({ region: home.region, definitions: Object.values(tables) });
+    const clients = new DryRunAwsClients({ dynamoDb, homeRegion: home.region, accountId: home.accountId, clock });
+    const tableName = Object.values(tables)[0]?.TableName;
+    if (!tableName) throw new FirebreakError('the synthesized stack has no DynamoDB table');
+    const doc = clients.documentClient();
+    let runtime: LocalRuntime | undefined;
+    const stepFunctions = new LocalStepFunctions(stateMachines, {
+      invokeFunction: (functionName, payload) => runtime!.invoke(functions.find(functionName), payload),
+      callService: async (service, operation, params) => {
+        clients.calls.push({ service: service as never, operation, params: params as Record<string, unknown>, target: home, at: clock().toISOString() });
+        return {};
+      },
+    });
+    clients.respond('sfn', (operation, params) => answerStepFunctions(stepFunctions, operation, params));
+    runtime = new LocalRuntime(
+      config,
+      template,
+      functions,
+      stateMachines,
+      stepFunctions,
+      clients,
+      new IncidentRepository(doc, tableName, clock),
+      new ApprovalStore(doc, tableName, clock),
+      rules,
+      dynamoDb,
+      home,
+    );
+    for (const fn of functions.all) {
+      runtime.handlers.set(
+        fn.logicalId,
+        createLocalHandler(fn, {
+          clients,
+          config: config.config,
+          clock,
+          home,
+          onActionResult: (payload, result) => runtime!.recordPlan(payload, result),
+        }),
+      );
+    }
+    return runtime;
+  }
+
+  /** The rules of the synthesized stack, with their patterns. */
+  ruleNames(): string[] {
+    return this.rules.map((rule) => rule.name);
+  }
+
+  /** Rules whose pattern selects `event` (read-only CloudTrail calls only reach rules that ask for them, as on the bus). */
+  matchRules(event: Record<string, unknown>): MatchedRule[] {
+    const readOnly =
+      event['detail-type'] === 'AWS API Call via CloudTrail' && (event.detail as { readOnly?: unknown } | undefined)?.readOnly === true;
+    return this.rules
+      .filter((rule) => rule.state !== 'DISABLED')
+      .filter((rule) => !readOnly || rule.state === 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS')
+      .filter((rule) => rule.matches(event))
+      .map(({ matches: _matches, ...rule }) => rule);
+  }
+
+  /**
+   * Feeds one input (event, bare finding or CloudTrail record) through the synthesized rules, the detect handler and the
+   * playbook it starts; stops at an approval unless told to approve or reject.
+   */
+  async replay(input: unknown, options: ReplayOptions = {}): Promise<ReplayResult> {
+    if (options.approve && options.reject) throw new FirebreakError('choose --approve or --reject, not both');
+    const callsBefore = this.clients.calls.length;
+    const notificationsBefore = this.clients.notifications.length;
+    const plannedBefore = this.planned.length;
+    const envelopes = toReplayEnvelopes(input);
+    const matchedRules: MatchedRule[] = [];
+    const deliveries: DetectReport[] = [];
+    for (const { event } of envelopes) {
+      const matched = this.matchRules(event);
+      if (matched.length === 0) {
+        throw new NoRuleMatchedError(
+          `no EventBridge rule of the stack matches this event (source '${String(event.source)}', detail-type '${String(event['detail-type'])}'${
+            describeCloudTrail(event)
+          }); rules: ${this.ruleNames().join(', ')}`,
+        );
+      }
+      matchedRules.push(...matched);
+      for (const rule of matched) {
+        for (const target of rule.targets) deliveries.push(await this.deliver(target, event));
+      }
+    }
+
+    const incidentIds = unique(deliveries.flatMap((report) => report.findings.map((finding) => finding.incidentId ?? '')).filter(Boolean));
+    const executionArns = unique(deliveries.flatMap((report) => report.findings.map((finding) => finding.executionArn ?? '')).filter(Boolean));
+    await this.runExecutions(executionArns, incidentIds, options);
+
+    const incidents = (await Promise.all(incidentIds.map((id) => this.repository.get(id)))).filter((incident): incident is Incident => !!incident);
+    const primary = incidents[0];
+    const pendingApprovals = await this.pendingApprovals(incidentIds, executionArns);
+    return {
+      inputs: envelopes.map(({ recognizedAs, event }) => ({ recognizedAs, eventId: String(event.id) })),
+      matchedRules,
+      deliveries,
+      ...(primary ? { incident: primary } : {}),
+      incidents,
+      timeline: primary ? await this.repository.timeline(primary.incidentId) : [],
+      actions: primary ? await this.repository.actions(primary.incidentId) : [],
+      calls: [
+        ...this.planned.slice(plannedBefore),
+        ...this.clients.calls.slice(callsBefore).map(
+          (call): ReplayCall => ({
+            service: call.service,
+            operation: call.operation,
+            params: call.params,
+            origin: 'intercepted',
+            by: `${call.target.accountId}/${call.target.region}`,
+          }),
+        ),
+      ],
+      notifications: this.clients.notifications.slice(notificationsBefore),
+      pendingApprovals,
+      executions: executionArns.map((arn) => summarize(this.stepFunctions.describeExecution(arn), this.stateMachines)),
+    };
+  }
+
+  /** Stops running playbooks (a pending approval) and the embedded DynamoDB. */
+  async close(): Promise<void> {
+    await this.stepFunctions.shutdown();
+    await this.dynamoDb.stop();
+  }
+
+  /** Runs one Firebreak function in-process with a JSON round trip, as Lambda would (de)serialize. */
+  async invoke(fn: TemplateFunction, payload: unknown): Promise<unknown> {
+    const handler = this.handlers.get(fn.logicalId);
+    if (!handler) throw new FirebreakError(`no local handler for ${fn.logicalId}`);
+    const result = await handler(JSON.parse(JSON.stringify(payload ?? null)));
+    return result === undefined ? null : JSON.parse(JSON.stringify(result));
+  }
+
+  private async deliver(targetLogicalId: string, event: Record<string, unknown>): Promise<DetectReport> {
+    const fn = this.functions.all.find((candidate) => candidate.logicalId === targetLogicalId);
+    if (!fn) throw new FirebreakError(`rule target ${targetLogicalId} is not a Firebreak function`);
+    try {
+      return (await this.invoke(fn, event)) as DetectReport;
+    } catch (error) {
+      if (error instanceof DetectBatchError) {
+        // One line naming the problem: the first failure's reason is what the user needs.
+        throw new FirebreakError(`the detector rejected the event: ${error.report.failures.map((failure) => failure.reason).join('; ')}`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  private async runExecutions(executionArns: readonly string[], incidentIds: readonly string[], options: ReplayOptions): Promise<void> {
+    for (let round = 0; round < MAX_APPROVAL_ROUNDS; round += 1) {
+      await Promise.all(executionArns.map((arn) => this.stepFunctions.settle(arn)));
+      if (!options.approve && !options.reject) return;
+      const pending = (await Promise.all(incidentIds.map((id) => this.approvals.pendingForIncident(id)))).flat();
+      const waiting = pending.filter((approval) => this.stepFunctions.pendingTasks().some((task) => task.token === approval.taskToken));
+      if (waiting.length === 0) return;
+      for (const approval of waiting) {
+        await decideApproval(
+          { repository: this.repository, approvals: this.approvals, responder: sfnTaskResponder(this.clients.get('sfn', this.home)) },
+          {
+            approvalKey: approval.approvalKey,
+            decision: options.reject ? 'reject' : 'approve',
+            approver: options.approver ?? 'local-replay',
+            ...(options.reason ? { reason: options.reason } : {}),
+            channel: 'cli',
+          },
+        );
+      }
+    }
+    throw new FirebreakError(`the playbook asked for more than ${MAX_APPROVAL_ROUNDS} approvals in one replay`);
+  }
+
+  private async pendingApprovals(incidentIds: readonly string[], executionArns: readonly string[]): Promise<PendingApproval[]> {
+    const waitingTasks = executionArns.flatMap((arn) => this.stepFunctions.pendingTasks(arn));
+    const records = (await Promise.all(incidentIds.map((id) => this.approvals.pendingForIncident(id)))).flat();
+    return waitingTasks.map((task) => {
+      const record = records.find((candidate) => candidate.taskToken === task.token);
+      const payload = (task.payload ?? {}) as { incidentId?: string; Payload?: { incidentId?: string; step?: string } };
+      return {
+        incidentId: record?.incidentId ?? payload.Payload?.incidentId ?? payload.incidentId ?? '',
+        step: record?.step ?? payload.Payload?.step ?? task.stateName,
+        stateName: task.stateName,
+        ...(record ? { requestedAt: record.requestedAt, validUntil: new Date(record.validUntil * 1000).toISOString() } : {}),
+      };
+    });
+  }
+
+  private recordPlan(payload: unknown, result: ActionResult): void {
+    const actionId = String((payload as { actionId?: unknown } | null)?.actionId ?? 'unknown');
+    for (const call of result.calls) {
+      this.planned.push({ service: call.service, operation: call.operation, params: call.params, origin: 'planned', by: actionId });
+    }
+  }
+}
+
+/** `createLocalRuntime` per INTERFACES.md. Call `close()` when done. */
+export function createLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  return LocalRuntime.create(options);
+}
+
+function compileRules(template: CloudFormationTemplate, home: AwsTarget, functions: TemplateFunctions): CompiledRule[] {
+  const intrinsics = new TemplateIntrinsics(template, home);
+  const byArn = new Map(functions.all.map((fn) => [fn.arn, fn.logicalId]));
+  return Object.entries(template.Resources)
+    .filter(([, resource]) => resource.Type === 'AWS::Events::Rule' && resource.Properties?.EventPattern !== undefined)
+    .map(([logicalId, resource]) => {
+      const properties = intrinsics.resolve(resource.Properties) as { EventPattern: unknown; State?: string; Targets?: { Arn?: string }[] };
+      const targets = (properties.Targets ?? []).map((target) => byArn.get(String(target.Arn))).filter((id): id is string => !!id);
+      return {
+        logicalId,
+        name: intrinsics.physicalName(logicalId),
+        state: properties.State ?? 'ENABLED',
+        targets,
+        matches: compileEventPattern(properties.EventPattern),
+      };
+    });
+}
+
+/** The Step Functions API as the handlers call it, answered by the local state machines. */
+function answerStepFunctions(local: LocalStepFunctions, operation: string, params: Record<string, unknown>): unknown {
+  switch (operation) {
+    case 'StartExecution': {
+      const started = local.startExecution({
+        stateMachineArn: String(params.stateMachineArn),
+        ...(typeof params.input === 'string' ? { input: params.input } : {}),
+        ...(typeof params.name === 'string' ? { name: params.name } : {}),
+      });
+      return { ...started, $metadata: {} };
+    }
+    case 'SendTaskSuccess':
+      local.sendTaskSuccess(String(params.taskToken), String(params.output ?? '{}'));
+      return { $metadata: {} };
+    case 'SendTaskFailure':
+      local.sendTaskFailure(String(params.taskToken), params.error as string | undefined, params.cause as string | undefined);
+      return { $metadata: {} };
+    case 'SendTaskHeartbeat':
+      local.sendTaskHeartbeat(String(params.taskToken));
+      return { $metadata: {} };
+    case 'StopExecution':
+      local.stopExecution(String(params.executionArn));
+      return { stopDate: new Date(), $metadata: {} };
+    case 'DescribeExecution': {
+      const record = local.describeExecution(String(params.executionArn));
+      return {
+        executionArn: record.executionArn,
+        stateMachineArn: record.stateMachineArn,
+        name: record.name,
+        status: record.status,
+        startDate: record.startDate,
+        input: JSON.stringify(record.input),
+        ...(record.output !== undefined ? { output: JSON.stringify(record.output) } : {}),
+        ...(record.error ? { error: record.error, cause: record.cause } : {}),
+        $metadata: {},
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function summarize(record: ExecutionRecord, machines: readonly ResolvedStateMachine[]): ExecutionSummary {
+  const machine = machines.find((candidate) => candidate.arn === record.stateMachineArn);
+  return {
+    executionArn: record.executionArn,
+    stateMachine: machine?.logicalId ?? record.stateMachineArn,
+    status: record.status,
+    path: [...record.path],
+    ...(record.error ? { error: record.error } : {}),
+    ...(record.cause ? { cause: record.cause } : {}),
+  };
+}
+
+function describeCloudTrail(event: Record<string, unknown>): string {
+  const detail = event.detail as { eventName?: unknown; eventSource?: unknown } | undefined;
+  return typeof detail?.eventName === 'string' ? `, eventName '${detail.eventName}'` : '';
+}
+
+function isLoadedConfig(value: unknown): value is LoadedConfig {
+  return typeof value === 'object' && value !== null && 'config' in value && 'json' in value && 'source' in value;
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
