@@ -77,7 +77,7 @@ describe('normalizeGuardDutyFinding on the corpus', () => {
     expect(scored.finding.resourceClass).toBe('AccessKey');
     expect(scored.finding.sourceEventIds).toContain(event.id);
     expect(scored.finding.attack.tactics).toEqual(['TA0001']);
-    expect(scored.correlationKey).toBe('accesskey:GeneratedFindingAccessKeyId');
+    expect(scored.correlationKey).toBe('principal:arn:aws:iam::883606788610:user/GeneratedFindingUserName');
   });
 
   it('partial {region, detail} envelope (no account anywhere) → normalized with the envelope region and an explicit unknown account', async () => {

@@ -75,13 +75,15 @@ describe('risk score', () => {
 });
 
 describe('correlation key', () => {
-  it('prefers the access key, then the principal ARN, then a resource', () => {
+  it('prefers a long-term access key, then the principal ARN, then a resource', () => {
     // Prepare
-    const withKey = iamFinding();
+    const withKey = iamFinding((raw) => (raw.resource.accessKeyDetails.accessKeyId = 'AKIAIOSFODNN7EXAMPLE'));
+    const sessionKey = iamFinding((raw) => (raw.resource.accessKeyDetails.accessKeyId = 'ASIAIOSFODNN7EXAMPLE'));
     const withoutKey = iamFinding((raw) => delete raw.resource.accessKeyDetails.accessKeyId);
     const noPrincipal = iamFinding((raw) => delete raw.resource.accessKeyDetails);
     // Act / Assert
-    expect(correlationKeyFor(withKey)).toBe('accesskey:GeneratedFindingAccessKeyId');
+    expect(correlationKeyFor(withKey)).toBe('accesskey:AKIAIOSFODNN7EXAMPLE');
+    expect(correlationKeyFor(sessionKey)).toBe('principal:arn:aws:iam::123456789012:user/GeneratedFindingUserName');
     expect(correlationKeyFor(withoutKey)).toBe('principal:arn:aws:iam::123456789012:user/GeneratedFindingUserName');
     expect(correlationKeyFor(noPrincipal)).toBe('resource:123456789012:AWS::EC2::Instance:i-99999999');
   });

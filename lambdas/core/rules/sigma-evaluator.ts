@@ -1,0 +1,223 @@
+import { compileCidr } from './cidr-match.js';
+import type { ConditionIR, CorrelationRuleIR, DetectionRuleIR, FieldTestIR, RuleIR, SearchIR, ValueTestIR } from './sigma-ir.js';
+
+export type EventRecord = Record<string, unknown>;
+type Predicate = (event: EventRecord) => boolean;
+type Getter = (event: EventRecord) => unknown[];
+
+/** Values at a dotted path; arrays anywhere along the path (and at the leaf) fan out, as Sigma expects for JSON logs. */
+function compileGetter(path: readonly string[]): Getter {
+  const collect = (value: unknown, depth: number, out: unknown[]): void => {
+    if (Array.isArray(value)) {
+      for (const item of value) collect(item, depth, out);
+      return;
+    }
+    if (depth === path.length) {
+      out.push(value);
+      return;
+    }
+    if (typeof value !== 'object' || value === null) return;
+    const child = (value as Record<string, unknown>)[path[depth]!];
+    if (child !== undefined) collect(child, depth + 1, out);
+  };
+  if (path.length === 1) {
+    const key = path[0]!;
+    return (event) => {
+      const v = event[key];
+      if (v === undefined) return [];
+      return Array.isArray(v) ? v.flat(Infinity) : [v];
+    };
+  }
+  return (event) => {
+    const out: unknown[] = [];
+    collect(event, 0, out);
+    return out;
+  };
+}
+
+function text(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.toLowerCase();
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value).toLowerCase();
+  return undefined;
+}
+
+type ValuesTest = (values: unknown[], event: EventRecord) => boolean;
+
+function compileValueTest(test: ValueTestIR): ValuesTest {
+  const onText = (check: (s: string) => boolean): ValuesTest => (values) => {
+    for (const v of values) {
+      const s = text(v);
+      if (s !== undefined && check(s)) return true;
+    }
+    return false;
+  };
+  switch (test.op) {
+    case 'eq':
+      return onText((s) => s === test.value);
+    case 'contains':
+      return onText((s) => s.includes(test.value));
+    case 'startswith':
+      return onText((s) => s.startsWith(test.value));
+    case 'endswith':
+      return onText((s) => s.endsWith(test.value));
+    case 'glob': {
+      const regex = new RegExp(test.regex, 's');
+      return onText((s) => regex.test(s));
+    }
+    case 're': {
+      const regex = new RegExp(test.regex, test.flags);
+      // Regexes see the original case (Sigma `re` is case-sensitive unless `|i`).
+      return (values) => values.some((v) => (typeof v === 'string' || typeof v === 'number' ? regex.test(String(v)) : false));
+    }
+    case 'cidr': {
+      const inRange = compileCidr(test.cidr);
+      return (values) => values.some((v) => typeof v === 'string' && inRange(v));
+    }
+    case 'null':
+      return (values) => values.length === 0 || values.every((v) => v === null || v === '');
+    case 'exists':
+      return (values) => values.some((v) => v !== undefined && v !== null) === test.value;
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte': {
+      const bound = test.value;
+      const cmp =
+        test.op === 'gt' ? (n: number) => n > bound : test.op === 'gte' ? (n: number) => n >= bound : test.op === 'lt' ? (n: number) => n < bound : (n: number) => n <= bound;
+      return (values) => values.some((v) => (typeof v === 'number' || (typeof v === 'string' && v.trim() !== '')) && cmp(Number(v)));
+    }
+    case 'fieldref': {
+      const other = compileGetter(test.path);
+      const mode = test.mode;
+      const relate = (s: string, ref: string) =>
+        mode === 'eq' ? s === ref : mode === 'contains' ? s.includes(ref) : mode === 'startswith' ? s.startsWith(ref) : s.endsWith(ref);
+      return (values, event) => {
+        const refs = other(event).map(text).filter((s): s is string => s !== undefined && s.length > 0);
+        if (refs.length === 0) return false;
+        return values.some((v) => {
+          const s = text(v);
+          return s !== undefined && refs.some((ref) => relate(s, ref));
+        });
+      };
+    }
+  }
+}
+
+function compileFieldTest(field: FieldTestIR): Predicate {
+  const get = compileGetter(field.path);
+  const tests = field.tests.map(compileValueTest);
+  if (tests.length === 1) {
+    const only = tests[0]!;
+    return (event) => only(get(event), event);
+  }
+  return field.all
+    ? (event) => {
+        const values = get(event);
+        return tests.every((t) => t(values, event));
+      }
+    : (event) => {
+        const values = get(event);
+        return tests.some((t) => t(values, event));
+      };
+}
+
+function compileSearch(search: SearchIR): Predicate {
+  const maps = search.maps.map((map) => {
+    const fields = map.map(compileFieldTest);
+    return fields.length === 1 ? fields[0]! : (event: EventRecord) => fields.every((f) => f(event));
+  });
+  return maps.length === 1 ? maps[0]! : (event) => maps.some((m) => m(event));
+}
+
+function compileCondition(condition: ConditionIR, searches: Record<string, Predicate>): Predicate {
+  switch (condition.op) {
+    case 'ref':
+      return searches[condition.name]!;
+    case 'not': {
+      const inner = compileCondition(condition.arg, searches);
+      return (event) => !inner(event);
+    }
+    case 'and': {
+      const args = condition.args.map((a) => compileCondition(a, searches));
+      return (event) => args.every((a) => a(event));
+    }
+    case 'or': {
+      const args = condition.args.map((a) => compileCondition(a, searches));
+      return (event) => args.some((a) => a(event));
+    }
+    case 'of': {
+      const args = condition.names.map((n) => searches[n]!);
+      return condition.quantifier === 'all' ? (event) => args.every((a) => a(event)) : (event) => args.some((a) => a(event));
+    }
+  }
+}
+
+export function compileDetectionRule(rule: DetectionRuleIR): Predicate {
+  const searches: Record<string, Predicate> = {};
+  for (const [name, search] of Object.entries(rule.searches)) searches[name] = compileSearch(search);
+  return compileCondition(rule.condition, searches);
+}
+
+interface IndexedRule {
+  rule: DetectionRuleIR;
+  matches: Predicate;
+}
+
+/**
+ * Rules indexed by eventName (and eventSource when a rule has no eventName constraint), so an event is tested only
+ * against the few rules that could match it. The index is derived from each rule's compiled constraint, which is sound:
+ * a rule is never skipped for an event it would match.
+ */
+export class RuleEngine {
+  readonly detectionRules: readonly DetectionRuleIR[];
+  readonly correlationRules: readonly CorrelationRuleIR[];
+  /** Detection rule name → correlations that consume its matches. */
+  readonly correlationsByRule: ReadonlyMap<string, readonly CorrelationRuleIR[]>;
+  private readonly byName = new Map<string, IndexedRule[]>();
+  private readonly byPrefix: { prefix: string; entry: IndexedRule }[] = [];
+  private readonly bySource = new Map<string, IndexedRule[]>();
+  private readonly always: IndexedRule[] = [];
+
+  constructor(rules: readonly RuleIR[]) {
+    this.detectionRules = rules.filter((r): r is DetectionRuleIR => r.kind === 'detection');
+    this.correlationRules = rules.filter((r): r is CorrelationRuleIR => r.kind === 'correlation');
+    const byRule = new Map<string, CorrelationRuleIR[]>();
+    for (const correlation of this.correlationRules) {
+      for (const ref of correlation.rules) byRule.set(ref, [...(byRule.get(ref) ?? []), correlation]);
+    }
+    this.correlationsByRule = byRule;
+    const push = (map: Map<string, IndexedRule[]>, key: string, entry: IndexedRule) => {
+      const list = map.get(key);
+      if (list) list.push(entry);
+      else map.set(key, [entry]);
+    };
+    for (const rule of this.detectionRules) {
+      const entry = { rule, matches: compileDetectionRule(rule) };
+      if (rule.eventName.kind === 'values') {
+        for (const name of new Set(rule.eventName.exact.map((n) => n.toLowerCase()))) push(this.byName, name, entry);
+        for (const prefix of rule.eventName.prefixes) this.byPrefix.push({ prefix: prefix.toLowerCase(), entry });
+      } else if (rule.eventSource.kind === 'values' && rule.eventSource.prefixes.length === 0) {
+        for (const source of new Set(rule.eventSource.exact.map((s) => s.toLowerCase()))) push(this.bySource, source, entry);
+      } else {
+        this.always.push(entry);
+      }
+    }
+  }
+
+  /** Detection rules whose condition matches the CloudTrail record. */
+  match(record: EventRecord): DetectionRuleIR[] {
+    const name = typeof record.eventName === 'string' ? record.eventName.toLowerCase() : '';
+    const source = typeof record.eventSource === 'string' ? record.eventSource.toLowerCase() : '';
+    const out: DetectionRuleIR[] = [];
+    const test = (entries: readonly IndexedRule[] | undefined) => {
+      if (!entries) return;
+      for (const entry of entries) if (entry.matches(record)) out.push(entry.rule);
+    };
+    test(this.byName.get(name));
+    for (const { prefix, entry } of this.byPrefix) if (name.startsWith(prefix) && entry.matches(record)) out.push(entry.rule);
+    test(this.bySource.get(source));
+    test(this.always);
+    // A rule listed under several exact names is tested once per event: the name is a single value.
+    return out;
+  }
+}
