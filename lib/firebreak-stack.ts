@@ -1,0 +1,156 @@
+import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { NagSuppressions } from 'cdk-nag';
+import type { Construct } from 'constructs';
+import { actionIds, actionPermissions } from '../lambdas/actions/registry.js';
+import { ValidationError } from '../lambdas/core/errors.js';
+import type { FunctionKind } from '../lambdas/core/playbook-contract.js';
+import type { PlaybookDefinition } from '../lambdas/core/playbooks/playbook-definition.js';
+import type { LoadedConfig } from './config.js';
+import { IncidentStore } from './incident-store.js';
+import { Ingestion, type CloudTrailPattern } from './ingestion.js';
+import { LogEncryptionKey } from './log-encryption-key.js';
+import { Notifications } from './notifications.js';
+import { PlaybookStateMachine } from './playbooks/playbook-state-machine.js';
+import { logRetentionFor, ResponderFunction, type ResponderFunctionProps } from './responder-function.js';
+
+export interface FirebreakStackProps extends StackProps {
+  /** The validated config (lib/config.ts). */
+  readonly config: LoadedConfig;
+  /** Playbooks to build, one state machine each. */
+  readonly playbooks: readonly PlaybookDefinition[];
+  /** CloudTrail patterns from the detection rule set. @default the fixed selection in lib/ingestion.ts */
+  readonly cloudTrailPatterns?: readonly CloudTrailPattern[];
+}
+
+/** Stack outputs the CLI reads (`--stack`): names are part of its contract. */
+export const STACK_OUTPUTS = {
+  incidentTableName: 'IncidentTableName',
+  notificationTopicArn: 'NotificationTopicArn',
+  playbookStateMachineArns: 'PlaybookStateMachineArns',
+} as const;
+
+/**
+ * Firebreak: EventBridge → detect → DynamoDB → playbook state machines → act / approval / record / notify → SNS.
+ * Composition only; each piece's defaults and permissions live in its own construct.
+ */
+export class FirebreakStack extends Stack {
+  readonly incidentStore: IncidentStore;
+  readonly notifications: Notifications;
+  readonly functions: Readonly<Partial<Record<FunctionKind, ResponderFunction>>>;
+  readonly playbooks: readonly PlaybookStateMachine[];
+
+  constructor(scope: Construct, id: string, props: FirebreakStackProps) {
+    super(scope, id, { description: 'Firebreak: serverless security incident responder', ...props });
+    const { config } = props;
+
+    this.incidentStore = new IncidentStore(this, 'IncidentStore');
+    this.notifications = new Notifications(this, 'Notifications', { subscriptions: config.config.notifications.subscriptions });
+    const logKey = new LogEncryptionKey(this, 'LogEncryptionKey').key;
+
+    const responder = (kind: FunctionKind, id: string, extra: Partial<ResponderFunctionProps> = {}) =>
+      new ResponderFunction(this, id, {
+        kind,
+        config,
+        incidentTableName: this.incidentStore.table.tableName,
+        logEncryptionKey: logKey,
+        ...extra,
+      });
+    const topicEnvironment = { NOTIFICATION_TOPIC_ARN: this.notifications.topic.topicArn };
+
+    const detect = responder('detect', 'Detect');
+    const act = responder('act', 'Act');
+    const approvalRequest = responder('approval-request', 'ApprovalRequest', { environment: topicEnvironment });
+    const notify = responder('notify', 'Notify', { environment: topicEnvironment });
+    const record = responder('record', 'Record');
+    this.functions = { detect, act, 'approval-request': approvalRequest, notify, record };
+
+    for (const fn of [detect, act, approvalRequest, notify, record]) {
+      this.incidentStore.grantItemAccess(fn.role, { write: true });
+    }
+    for (const fn of [approvalRequest, notify]) {
+      this.notifications.grantPublish(fn.role);
+      // Security Hub workflow sync (Workflow.Status NOTIFIED/RESOLVED) of the findings behind an incident.
+      fn.role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['securityhub:BatchUpdateFindings'],
+          resources: [`arn:${Aws.PARTITION}:securityhub:${Aws.REGION}:${Aws.ACCOUNT_ID}:hub/default`],
+        }),
+      );
+    }
+    this.grantContainment(act);
+
+    assertActionsRegistered(props.playbooks);
+    this.playbooks = props.playbooks.map(
+      (definition) =>
+        new PlaybookStateMachine(this, `Playbook${pascalCase(definition.id)}`, {
+          definition,
+          functions: { act: act.function, approvalRequest: approvalRequest.function, record: record.function, notify: notify.function },
+          logRetention: logRetentionFor(config.config.retentionDays),
+          logKey,
+        }),
+    );
+    const playbookArns = Object.fromEntries(this.playbooks.map((playbook) => [playbook.definition.id, playbook.stateMachine.stateMachineArn]));
+    for (const playbook of this.playbooks) playbook.stateMachine.grantStartExecution(detect.role);
+    detect.addEnvironment('PLAYBOOK_ARNS', this.toJsonString(playbookArns));
+
+    new Ingestion(this, 'Ingestion', { detector: detect.function, cloudTrailPatterns: props.cloudTrailPatterns });
+
+    new CfnOutput(this, STACK_OUTPUTS.incidentTableName, { value: this.incidentStore.table.tableName });
+    new CfnOutput(this, STACK_OUTPUTS.notificationTopicArn, { value: this.notifications.topic.topicArn });
+    new CfnOutput(this, STACK_OUTPUTS.playbookStateMachineArns, {
+      value: this.toJsonString(playbookArns),
+      description: 'JSON: playbook id → state machine ARN',
+    });
+  }
+
+  /**
+   * The act function may call exactly the APIs the registered actions declare (lambdas/actions/registry.ts), so the policy
+   * cannot drift from the code.
+   */
+  private grantContainment(act: ResponderFunction): void {
+    const permissions = actionPermissions();
+    permissions.forEach((permission, index) => {
+      act.role.addToPolicy(
+        new iam.PolicyStatement({ sid: `Containment${index}`, actions: [...permission.actions], resources: [...(permission.resources ?? ['*'])] }),
+      );
+    });
+    // Containment targets whichever user or role a finding names, so resources are patterns like `arn:*:iam::*:user/*`.
+    const wildcardResources = [...new Set(permissions.flatMap((permission) => permission.resources ?? ['*']))].filter((resource) =>
+      resource.includes('*'),
+    );
+    if (wildcardResources.length > 0) {
+      NagSuppressions.addResourceSuppressions(
+        act.role,
+        [
+          {
+            id: 'AwsSolutions-IAM5',
+            reason:
+              'Containment acts on whichever IAM user, role or resource a finding names, so the actions declared in lambdas/actions/registry.ts are scoped by resource type, not by ARNs known at deploy time; allowlists, dry-run and the approval gate limit what they touch.',
+            appliesTo: wildcardResources.map((resource) => `Resource::${resource}`),
+          },
+        ],
+        true,
+      );
+    }
+  }
+}
+
+/** A step naming an action the act Lambda does not know would fail only at run time, mid-incident: fail synth instead. */
+function assertActionsRegistered(playbooks: readonly PlaybookDefinition[]): void {
+  const known = actionIds();
+  const unknown = playbooks.flatMap((playbook) =>
+    playbook.steps.filter((step) => !known.includes(step.actionId)).map((step) => `${playbook.id}.${step.name}: unknown action '${step.actionId}'`),
+  );
+  if (unknown.length > 0) {
+    throw new ValidationError(`playbooks name unregistered actions: ${unknown.join('; ')} (registered: ${known.join(', ')})`, unknown);
+  }
+}
+
+function pascalCase(id: string): string {
+  return id
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
+}

@@ -1,0 +1,261 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { actionPermissions } from '../../lambdas/actions/registry.js';
+import { FUNCTION_KINDS } from '../../lambdas/core/playbook-contract.js';
+import { STACK_OUTPUTS } from '../../lib/firebreak-stack.js';
+import { logicalIds, synthFirebreak, TEST_PLAYBOOK } from './support/synth-firebreak.js';
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Sid?: string };
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string }>;
+
+let template: Template;
+let resources: Resources;
+
+/** The logical id of the function of one kind (env FIREBREAK_FUNCTION). */
+function functionOf(kind: string): string {
+  const ids = logicalIds(template, 'AWS::Lambda::Function', (p) => (p.Environment as { Variables: Record<string, unknown> }).Variables.FIREBREAK_FUNCTION === kind);
+  expect(ids, `functions of kind ${kind}`).toHaveLength(1);
+  return ids[0]!;
+}
+
+/** Statements of the policy attached to the role of a function. */
+function statementsOf(functionLogicalId: string): Statement[] {
+  const roleRef = (resources[functionLogicalId]!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  return Object.values(resources)
+    .filter((r) => r.Type === 'AWS::IAM::Policy' && (r.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleRef))
+    .flatMap((r) => (r.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+const actions = (statement: Statement) => [statement.Action].flat();
+
+beforeAll(() => {
+  template = synthFirebreak().template;
+  resources = template.toJSON().Resources as Resources;
+});
+
+describe('incidents table', () => {
+  it('has the agreed keys, indexes, TTL, on-demand billing, PITR, a customer-managed key and deletion protection', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IncidentStoreKey'), 'Arn'] } },
+        DeletionProtectionEnabled: true,
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'byStatus',
+            KeySchema: [
+              { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+              { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+          {
+            IndexName: 'bySeverity',
+            KeySchema: [
+              { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+              { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      },
+    });
+  });
+
+  it('is encrypted by a key that rotates and survives the stack', () => {
+    const keys = Object.values(resources).filter((r) => r.Type === 'AWS::KMS::Key');
+    expect(keys.length).toBe(3); // table, topic, log groups
+    for (const key of Object.values(template.findResources('AWS::KMS::Key'))) {
+      expect(key).toMatchObject({ DeletionPolicy: 'Retain', Properties: { EnableKeyRotation: true } });
+    }
+  });
+});
+
+describe('notifications', () => {
+  it('encrypts the topic with a customer-managed key and refuses plain HTTP', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NotificationsKey'), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('subscribes each configured endpoint with a filter policy on severity and playbook', () => {
+    const { template: withSubscriptions } = synthFirebreak({
+      config: {
+        notifications: {
+          subscriptions: [
+            { protocol: 'email', endpoint: 'soc@example.com', filter: { severity: ['CRITICAL'], playbook: ['credential-compromise'] } },
+            { protocol: 'https', endpoint: 'https://hooks.example.com/firebreak' },
+          ],
+        },
+      },
+    });
+
+    withSubscriptions.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'soc@example.com',
+      FilterPolicy: { severity: ['CRITICAL'], playbook: ['credential-compromise'] },
+    });
+    withSubscriptions.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'https',
+      Endpoint: 'https://hooks.example.com/firebreak',
+      FilterPolicy: Match.absent(),
+    });
+  });
+});
+
+describe('functions', () => {
+  it('run Node.js 22 on arm64 with active tracing, JSON logs to their own encrypted group and an async DLQ', () => {
+    const functions = Object.entries(template.findResources('AWS::Lambda::Function'));
+    expect(functions.map(([, fn]) => (fn as { Properties: { Environment: { Variables: { FIREBREAK_FUNCTION: string } } } }).Properties.Environment.Variables.FIREBREAK_FUNCTION).sort()).toEqual(
+      ['act', 'approval-request', 'detect', 'notify', 'record'],
+    );
+    for (const [, fn] of functions) {
+      expect(fn).toMatchObject({
+        Properties: {
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          TracingConfig: { Mode: 'Active' },
+          Handler: 'index.handler',
+          DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [expect.stringMatching(/DeadLetterQueue/), 'Arn'] } },
+          LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.stringMatching(/Logs/) } },
+          Environment: {
+            Variables: {
+              INCIDENT_TABLE_NAME: { Ref: expect.stringMatching(/^IncidentStoreTable/) },
+              FIREBREAK_CONFIG: '{}',
+              POWERTOOLS_SERVICE_NAME: 'firebreak',
+              AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
+            },
+          },
+        },
+      });
+    }
+    for (const kind of FUNCTION_KINDS.filter((k) => ['act', 'approval-request', 'detect', 'notify', 'record'].includes(k))) functionOf(kind);
+  });
+
+  it('retain logs as long as retentionDays asks, rounded up to a CloudWatch period, encrypted with the log key', () => {
+    const { template: ninetyOne } = synthFirebreak({ config: { retentionDays: 91 } });
+
+    ninetyOne.allResourcesProperties('AWS::Logs::LogGroup', {
+      RetentionInDays: 120,
+      KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LogEncryptionKey'), 'Arn'] },
+    });
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+  });
+
+  it('send failed async invocations to encrypted, TLS-only queues after two retries', () => {
+    template.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
+    template.allResourcesProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    template.allResourcesProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2 });
+  });
+
+  it('give detect the playbook ARNs as JSON', () => {
+    const detect = resources[functionOf('detect')]!;
+    const playbookArns = (detect.Properties.Environment as { Variables: Record<string, unknown> }).Variables.PLAYBOOK_ARNS;
+    expect(JSON.stringify(playbookArns)).toContain('"{\\"credential-compromise\\":\\""');
+    expect(JSON.stringify(playbookArns)).toMatch(/\{"Ref":"PlaybookCredentialCompromiseStateMachine[0-9A-F]+"\}/);
+  });
+});
+
+describe('least privilege', () => {
+  const TABLE_ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+
+  it('grants table access item by item on the table and its two indexes, never Scan or table-wide actions', () => {
+    for (const kind of ['detect', 'act', 'approval-request', 'notify', 'record']) {
+      const dynamo = statementsOf(functionOf(kind)).filter((s) => actions(s).some((a) => a.startsWith('dynamodb:')));
+      expect(dynamo, kind).toHaveLength(1);
+      expect(actions(dynamo[0]!).sort(), kind).toEqual([...TABLE_ITEM_ACTIONS].sort());
+      expect(JSON.stringify(dynamo[0]!.Resource)).toMatch(/IncidentStoreTable.*\/index\/byStatus.*\/index\/bySeverity/);
+    }
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/dynamodb:\*|dynamodb:Scan/);
+  });
+
+  it('lets detect start only the playbook state machines', () => {
+    const starts = statementsOf(functionOf('detect')).filter((s) => actions(s).some((a) => a.startsWith('states:')));
+    expect(starts).toEqual([
+      { Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^PlaybookCredentialCompromiseStateMachine/) } },
+    ]);
+  });
+
+  it('builds the act policy from the permissions the registered actions declare, and nothing else outside the basics', () => {
+    const statements = statementsOf(functionOf('act'));
+    const containment = statements.filter((s) => s.Sid?.startsWith('Containment'));
+    expect(containment.map((s) => ({ actions: actions(s).sort(), resources: [s.Resource].flat() }))).toEqual(
+      actionPermissions().map((p) => ({ actions: [...p.actions].sort(), resources: [...(p.resources ?? ['*'])] })),
+    );
+    const other = statements.filter((s) => !s.Sid?.startsWith('Containment')).flatMap(actions);
+    expect(other.filter((a) => !/^(logs|sqs|xray|dynamodb|kms):/.test(a))).toEqual([]);
+  });
+
+  it('lets only the notifying functions publish, to the one topic', () => {
+    for (const kind of ['detect', 'act', 'record']) {
+      expect(statementsOf(functionOf(kind)).flatMap(actions), kind).not.toContain('sns:Publish');
+    }
+    for (const kind of ['notify', 'approval-request']) {
+      expect(statementsOf(functionOf(kind)), kind).toContainEqual({ Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^NotificationsTopic/) } });
+    }
+  });
+
+  it('never grants an action wildcard', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')) as { Properties: { PolicyDocument: { Statement: Statement[] } } }[];
+    const all = policies.flatMap((p) => p.Properties.PolicyDocument.Statement).flatMap(actions);
+    expect(all.filter((a) => a === '*' || a.endsWith(':*'))).toEqual([]);
+  });
+});
+
+describe('playbook state machine', () => {
+  it('is a Standard workflow logging ALL (without execution data) to an encrypted group, with X-Ray tracing', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: {
+        Level: 'ALL',
+        IncludeExecutionData: false,
+        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PlaybookCredentialCompromiseLogs'), 'Arn'] } } }],
+      },
+    });
+  });
+});
+
+describe('outputs', () => {
+  it('names the table, the topic and the state machines for the CLI', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(outputs[STACK_OUTPUTS.incidentTableName]?.Value).toEqual({ Ref: expect.stringMatching(/^IncidentStoreTable/) });
+    expect(outputs[STACK_OUTPUTS.notificationTopicArn]?.Value).toEqual({ Ref: expect.stringMatching(/^NotificationsTopic/) });
+    expect(JSON.stringify(outputs[STACK_OUTPUTS.playbookStateMachineArns]?.Value)).toContain('credential-compromise');
+  });
+});
+
+describe('playbook definitions', () => {
+  it('fail synth when a step names an action the registry does not have', () => {
+    const typo = { ...TEST_PLAYBOOK, steps: [{ name: 'Deactivate', actionId: 'iam/deactivate-acess-key' }] };
+
+    expect(() => synthFirebreak({ playbooks: [typo] })).toThrow(
+      /playbooks name unregistered actions: credential-compromise\.Deactivate: unknown action 'iam\/deactivate-acess-key' \(registered: .*iam\/deactivate-access-key/,
+    );
+  });
+
+  it('fail synth naming the field when a definition is invalid', () => {
+    const bad = { ...TEST_PLAYBOOK, approvalTimeoutSeconds: 5 };
+
+    expect(() => synthFirebreak({ playbooks: [bad] })).toThrow(
+      'invalid playbook definition credential-compromise: approvalTimeoutSeconds: Too small: expected number to be >=60',
+    );
+  });
+});
