@@ -15,7 +15,9 @@ import { startEmbeddedDynamoDb, tableDefinitionsFromTemplate, type EmbeddedDynam
 import { compileEventPattern, type EventPatternMatcher } from './event-pattern-matcher.js';
 import { createLocalHandler, type LocalHandler } from './local-handlers.js';
 import { LocalStepFunctions, type ExecutionRecord } from './local-state-machine.js';
+import { planAfterGate, type PlannedStep } from './pending-plan.js';
 import { toReplayEnvelopes } from './replay-event.js';
+import { PLAYBOOKS } from '../playbooks/index.js';
 import { resolveStateMachineDefinitions, type ResolvedStateMachine } from './state-machine-definitions.js';
 import { synthesizeFirebreakTemplate } from './synthesize-stack.js';
 import { TemplateFunctions, type TemplateFunction } from './template-functions.js';
@@ -71,6 +73,8 @@ export interface PendingApproval {
   readonly stateName: string;
   readonly requestedAt?: string;
   readonly validUntil?: string;
+  /** What approving would run: each remaining step with the exact calls it plans. */
+  readonly wouldRun: readonly PlannedStep[];
 }
 
 export interface ExecutionSummary {
@@ -124,6 +128,7 @@ export class LocalRuntime {
     private readonly rules: readonly CompiledRule[],
     private readonly dynamoDb: EmbeddedDynamoDb,
     private readonly home: AwsTarget,
+    private readonly clock: () => Date,
   ) {}
 
   static async create(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
@@ -161,6 +166,7 @@ export class LocalRuntime {
       rules,
       dynamoDb,
       home,
+      clock,
     );
     for (const fn of functions.all) {
       runtime.handlers.set(
@@ -226,7 +232,7 @@ export class LocalRuntime {
 
     const incidents = (await Promise.all(incidentIds.map((id) => this.repository.get(id)))).filter((incident): incident is Incident => !!incident);
     const primary = incidents[0];
-    const pendingApprovals = await this.pendingApprovals(incidentIds, executionArns);
+    const pendingApprovals = await this.pendingApprovals(incidents, executionArns);
     return {
       inputs: envelopes.map(({ recognizedAs, event }) => ({ recognizedAs, eventId: String(event.id) })),
       matchedRules,
@@ -304,17 +310,24 @@ export class LocalRuntime {
     throw new FirebreakError(`the playbook asked for more than ${MAX_APPROVAL_ROUNDS} approvals in one replay`);
   }
 
-  private async pendingApprovals(incidentIds: readonly string[], executionArns: readonly string[]): Promise<PendingApproval[]> {
+  private async pendingApprovals(incidents: readonly Incident[], executionArns: readonly string[]): Promise<PendingApproval[]> {
     const waitingTasks = executionArns.flatMap((arn) => this.stepFunctions.pendingTasks(arn));
-    const records = (await Promise.all(incidentIds.map((id) => this.approvals.pendingForIncident(id)))).flat();
+    const records = (await Promise.all(incidents.map((incident) => this.approvals.pendingForIncident(incident.incidentId)))).flat();
     return waitingTasks.map((task) => {
       const record = records.find((candidate) => candidate.taskToken === task.token);
       const payload = (task.payload ?? {}) as { incidentId?: string; Payload?: { incidentId?: string; step?: string } };
+      const incidentId = record?.incidentId ?? payload.Payload?.incidentId ?? payload.incidentId ?? '';
+      const incident = incidents.find((candidate) => candidate.incidentId === incidentId);
+      const playbook = PLAYBOOKS.find((candidate) => candidate.id === incident?.playbook);
       return {
-        incidentId: record?.incidentId ?? payload.Payload?.incidentId ?? payload.incidentId ?? '',
+        incidentId,
         step: record?.step ?? payload.Payload?.step ?? task.stateName,
         stateName: task.stateName,
         ...(record ? { requestedAt: record.requestedAt, validUntil: new Date(record.validUntil * 1000).toISOString() } : {}),
+        wouldRun:
+          incident && playbook
+            ? planAfterGate(playbook, task.stateName, incident, { clients: this.clients, config: this.config.config, now: this.clock() })
+            : [],
       };
     });
   }
