@@ -1,5 +1,13 @@
 import type { ActionPermission, AnyAction } from './action.js';
+import { detachFromAutoScaling } from './autoscaling/detach-instance.js';
 import { gatherPrincipalActivity } from './cloudtrail/gather-principal-activity.js';
+import { enableTerminationProtection } from './ec2/enable-termination-protection.js';
+import { isolateInstance } from './ec2/isolate-instance.js';
+import { removeInstanceProfile } from './ec2/remove-instance-profile.js';
+import { snapshotVolumes } from './ec2/snapshot-volumes.js';
+import { stopInstance } from './ec2/stop-instance.js';
+import { tagInstance } from './ec2/tag-instance.js';
+import { deregisterTargets } from './elbv2/deregister-targets.js';
 import { deactivateAccessKey } from './iam/deactivate-access-key.js';
 import { forcePasswordReset } from './iam/force-password-reset.js';
 import { quarantineUser } from './iam/quarantine-user.js';
@@ -16,6 +24,15 @@ export const ACTIONS: readonly AnyAction[] = [
   forcePasswordReset,
   removeConsoleAccess,
   quarantineUser,
+  // EC2 instance
+  tagInstance,
+  enableTerminationProtection,
+  snapshotVolumes,
+  detachFromAutoScaling,
+  deregisterTargets,
+  isolateInstance,
+  removeInstanceProfile,
+  stopInstance,
   // Evidence
   gatherPrincipalActivity,
 ];

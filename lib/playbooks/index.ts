@@ -1,5 +1,6 @@
 import type { PlaybookDefinition } from '../../lambdas/core/playbooks/playbook-definition.js';
+import { compromisedInstance } from './compromised-instance.js';
 import { credentialCompromise } from './credential-compromise.js';
 
 /** Every playbook the stack deploys (one state machine each). Each id is also in PLAYBOOK_IDS (the config schema). */
-export const PLAYBOOKS: readonly PlaybookDefinition[] = [credentialCompromise];
+export const PLAYBOOKS: readonly PlaybookDefinition[] = [credentialCompromise, compromisedInstance];
