@@ -5,102 +5,31 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { cloudTrailPatternsFor } from '../lambdas/core/rules/eventbridge-patterns.js';
+import { activeRules } from '../lambdas/core/rules/rule-pack.js';
 
 /** EventBridge refuses an event pattern longer than this (characters of its JSON). */
 export const EVENT_PATTERN_MAX_CHARS = 4096;
 
-/** A CloudTrail event pattern for one rule, and whether it needs read-only management events (`Get*`, `List*`, `Describe*`). */
+/**
+ * A CloudTrail event pattern for one rule, as the detection rule set generates it (lambdas/core/rules/eventbridge-patterns.ts:
+ * `cloudTrailPatternsFor(activeRules())`), already split to fit the 4,096-character limit.
+ */
 export interface CloudTrailPattern {
-  /** Short PascalCase name; becomes part of the rule's construct id. */
+  /** PascalCase construct id, e.g. `CloudTrailWrite1`. */
   readonly name: string;
+  /** Needs read-only management events (`Get*`, `List*`, `Describe*`). */
   readonly readOnly: boolean;
+  /** Carries events of global services (IAM, STS, sign-in, Organizations) that reach EventBridge in us-east-1 only. */
+  readonly globalServices?: boolean;
+  /** Detection rules this pattern serves (documentation on the rule). */
+  readonly rules?: readonly string[];
   readonly pattern: Readonly<Record<string, unknown>>;
 }
 
-/** CloudTrail event names a detector can use, by event source; `readOnly` ones need the rule state for read-only events. */
-export interface CloudTrailSelection {
-  readonly eventSource: string;
-  readonly eventNames: readonly string[];
-  readonly readOnly: boolean;
-}
-
-/**
- * The fixed selection used until the detection rule set generates its own: the IAM credential flow (new keys, logins and
- * policies for a foothold), defence tampering, and the read-only secret reads that credential theft depends on.
- */
-export const DEFAULT_CLOUDTRAIL_SELECTIONS: readonly CloudTrailSelection[] = [
-  {
-    eventSource: 'iam.amazonaws.com',
-    readOnly: false,
-    eventNames: [
-      'CreateAccessKey', 'CreateLoginProfile', 'UpdateLoginProfile', 'CreateUser', 'AttachUserPolicy', 'PutUserPolicy',
-      'AttachRolePolicy', 'PutRolePolicy', 'UpdateAssumeRolePolicy', 'AddUserToGroup', 'DeactivateMFADevice', 'DeleteVirtualMFADevice',
-    ],
-  },
-  { eventSource: 'cloudtrail.amazonaws.com', readOnly: false, eventNames: ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors'] },
-  { eventSource: 'guardduty.amazonaws.com', readOnly: false, eventNames: ['DeleteDetector', 'UpdateDetector', 'DisassociateFromMasterAccount'] },
-  { eventSource: 'secretsmanager.amazonaws.com', readOnly: true, eventNames: ['GetSecretValue'] },
-  { eventSource: 'ssm.amazonaws.com', readOnly: true, eventNames: ['GetParameter', 'GetParameters'] },
-  { eventSource: 'ec2.amazonaws.com', readOnly: true, eventNames: ['GetPasswordData'] },
-];
-
-/** `iam.amazonaws.com` → `aws.iam`: the `source` EventBridge gives CloudTrail events of that service. */
-function sourceOf(eventSource: string): string {
-  return `aws.${eventSource.replace(/\.amazonaws\.com$/, '')}`;
-}
-
-function patternOf(selections: readonly { eventSource: string; eventNames: readonly string[] }[]): Record<string, unknown> {
-  return {
-    source: [...new Set(selections.map((selection) => sourceOf(selection.eventSource)))].sort(),
-    'detail-type': ['AWS API Call via CloudTrail'],
-    detail: {
-      eventSource: [...new Set(selections.map((selection) => selection.eventSource))].sort(),
-      eventName: [...new Set(selections.flatMap((selection) => selection.eventNames))].sort(),
-    },
-  };
-}
-
-/**
- * Turns selections into as few patterns as fit EventBridge's 4,096-character limit: write events and read-only events apart
- * (they need different rule states), event names chunked when one service lists too many. Combining services in one pattern
- * over-matches harmlessly (an event name of one service under another's source does not exist).
- */
-export function cloudTrailPatterns(selections: readonly CloudTrailSelection[], maxChars = EVENT_PATTERN_MAX_CHARS): CloudTrailPattern[] {
-  const result: CloudTrailPattern[] = [];
-  for (const readOnly of [false, true]) {
-    // Each service's names split into pieces that fit alone, then pieces packed greedily into patterns.
-    const pieces = selections
-      .filter((selection) => selection.readOnly === readOnly && selection.eventNames.length > 0)
-      .flatMap((selection) => chunkNames(selection, maxChars));
-    let current: { eventSource: string; eventNames: readonly string[] }[] = [];
-    const flush = () => {
-      if (current.length === 0) return;
-      result.push({ name: `${readOnly ? 'ReadOnly' : 'Write'}${result.filter((p) => p.readOnly === readOnly).length + 1}`, readOnly, pattern: patternOf(current) });
-      current = [];
-    };
-    for (const piece of pieces) {
-      if (current.length > 0 && JSON.stringify(patternOf([...current, piece])).length > maxChars) flush();
-      current.push(piece);
-    }
-    flush();
-  }
-  return result;
-}
-
-function chunkNames(selection: CloudTrailSelection, maxChars: number): { eventSource: string; eventNames: string[] }[] {
-  const chunks: { eventSource: string; eventNames: string[] }[] = [];
-  let names: string[] = [];
-  for (const name of selection.eventNames) {
-    const candidate = { eventSource: selection.eventSource, eventNames: [...names, name] };
-    if (names.length > 0 && JSON.stringify(patternOf([candidate])).length > maxChars) {
-      chunks.push({ eventSource: selection.eventSource, eventNames: names });
-      names = [name];
-    } else {
-      names = candidate.eventNames;
-    }
-  }
-  if (names.length > 0) chunks.push({ eventSource: selection.eventSource, eventNames: names });
-  return chunks;
+/** The patterns the built-in detection rules need: only events some rule could match invoke the detector. */
+export function detectionCloudTrailPatterns(): CloudTrailPattern[] {
+  return cloudTrailPatternsFor(activeRules());
 }
 
 /** Security Hub custom action id users create ("Send to Firebreak"): its findings go to the detector whatever their state. */
@@ -128,13 +57,12 @@ export const FINDING_PATTERNS = {
     'detail-type': ['Security Hub Findings - Custom Action'],
     resources: [{ suffix: `:action/custom/${SECURITY_HUB_CUSTOM_ACTION_ID}` }],
   },
-  consoleSignIn: { source: ['aws.signin'], 'detail-type': ['AWS Console Sign In via CloudTrail'] },
 } as const;
 
 export interface IngestionProps {
   /** The detect function every rule targets. */
   readonly detector: lambda.IFunction;
-  /** CloudTrail patterns (from the detection rule set); @default cloudTrailPatterns(DEFAULT_CLOUDTRAIL_SELECTIONS) */
+  /** CloudTrail (and console sign-in) patterns. @default detectionCloudTrailPatterns(): what the built-in rules use */
   readonly cloudTrailPatterns?: readonly CloudTrailPattern[];
   /** Delivery retries before an event goes to the DLQ. @default 8 */
   readonly retryAttempts?: number;
@@ -174,12 +102,13 @@ export class Ingestion extends Construct {
     this.addRule('GuardDutyFindings', 'GuardDuty findings', FINDING_PATTERNS.guardDuty, target);
     this.addRule('SecurityHubFindings', 'Security Hub findings: new and active, not GuardDuty copies', FINDING_PATTERNS.securityHubImported, target);
     this.addRule('SecurityHubCustomAction', `Security Hub custom action ${SECURITY_HUB_CUSTOM_ACTION_ID}`, FINDING_PATTERNS.securityHubCustomAction, target);
-    this.addRule('ConsoleSignIn', 'Console sign-ins (us-east-1 only)', FINDING_PATTERNS.consoleSignIn, target);
 
-    for (const cloudTrail of props.cloudTrailPatterns ?? cloudTrailPatterns(DEFAULT_CLOUDTRAIL_SELECTIONS)) {
+    const cloudTrailPatterns = props.cloudTrailPatterns ?? detectionCloudTrailPatterns();
+    for (const cloudTrail of cloudTrailPatterns) {
       const rule = this.addRule(
-        `CloudTrail${cloudTrail.name}`,
-        `CloudTrail ${cloudTrail.readOnly ? 'read-only' : 'write'} management events used by detection`,
+        cloudTrail.name,
+        `CloudTrail ${cloudTrail.readOnly ? 'read-only' : 'write'} management events used by detection` +
+          (cloudTrail.globalServices ? ' (global services: us-east-1 only)' : ''),
         cloudTrail.pattern,
         target,
       );
@@ -190,7 +119,7 @@ export class Ingestion extends Construct {
     }
 
     const region = Stack.of(this).region;
-    if (!Token.isUnresolved(region) && region !== 'us-east-1') {
+    if (!Token.isUnresolved(region) && region !== 'us-east-1' && cloudTrailPatterns.some((pattern) => pattern.globalServices)) {
       Annotations.of(this).addInfo(
         `IAM, STS and console sign-in events reach EventBridge only in us-east-1; this stack is in ${region}. Deploy Firebreak in us-east-1 too, or forward those events here.`,
       );

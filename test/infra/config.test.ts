@@ -5,6 +5,7 @@ import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { configFromObject, loadConfigFile, loadConfigFromContext } from '../../lib/config.js';
 import { durationToSeconds } from '../../lambdas/core/config/duration.js';
+import { PLAYBOOK_IDS } from '../../lambdas/core/config/firebreak-config.js';
 
 function writeConfig(content: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'firebreak-config-'));
@@ -44,7 +45,7 @@ describe('firebreak config at synth', () => {
   });
 
   it.each([
-    [{ playbooks: { 'credential-compromize': { mode: 'auto' } } }, "playbooks: unrecognized key 'credential-compromize' (allowed: credential-compromise)"],
+    [{ playbooks: { 'credential-compromize': { mode: 'auto' } } }, `playbooks: unrecognized key 'credential-compromize' (allowed: ${PLAYBOOK_IDS.join(', ')})`],
     [{ playbooks: { 'credential-compromise': { mode: 'yolo' } } }, 'playbooks.credential-compromise.mode: Invalid option: expected one of "auto"|"approve"|"notify"|"off"'],
     [{ severityThreshold: 'SEVERE' }, 'severityThreshold: Invalid option: expected one of "INFORMATIONAL"|"LOW"|"MEDIUM"|"HIGH"|"CRITICAL"'],
     [{ responseTimeTarget: { urgent: '5m' } }, "responseTimeTarget: unrecognized key 'urgent' (allowed: critical, high, medium, low)"],
