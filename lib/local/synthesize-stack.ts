@@ -12,6 +12,18 @@ import type { CloudFormationTemplate, TemplateTarget } from './template-intrinsi
  * bundles) and CloudFormation validation off (~7 s of WebAssembly per synth; `cdk synth` and the infra tests still run it).
  */
 export function synthesizeFirebreakTemplate(config: LoadedConfig, target: TemplateTarget): CloudFormationTemplate {
+  // Same config and target → same template: in-process callers (tests running the CLI repeatedly) synthesize once.
+  const key = JSON.stringify([config.json, target.accountId, target.region, target.stackName]);
+  const cached = synthesized.get(key);
+  if (cached) return structuredClone(cached);
+  const template = synthesize(config, target);
+  synthesized.set(key, template);
+  return structuredClone(template);
+}
+
+const synthesized = new Map<string, CloudFormationTemplate>();
+
+function synthesize(config: LoadedConfig, target: TemplateTarget): CloudFormationTemplate {
   const outdir = mkdtempSync(join(tmpdir(), 'firebreak-local-'));
   try {
     const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
