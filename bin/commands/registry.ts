@@ -5,5 +5,9 @@ import type { CliCommand } from './command.js';
  * One line per command; keep alphabetical.
  */
 export const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
+  approve: async () => (await import('./approve.js')).command,
+  incidents: async () => (await import('./incidents.js')).command,
+  reject: async () => (await import('./reject.js')).command,
   replay: async () => (await import('./replay.js')).command,
+  report: async () => (await import('./report.js')).command,
 };
