@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { SeverityLabelSchema } from '../findings/finding.js';
 import { DurationSchema } from './duration.js';
 import { parseOrThrow } from '../zod-issues.js';
+import { SuppressionSchema } from '../scoring/suppression.js';
+import { DetectionConfigSchema, DEFAULT_DETECTION_CONFIG } from '../detection/detection-config.js';
 
 /**
  * Playbooks that exist. A mode for any other id is rejected: a setting that does nothing must never be accepted silently.
@@ -112,6 +114,10 @@ export const FirebreakConfigSchema = z.strictObject({
     .default({ subscriptions: [] }),
   complianceFramework: supportedValue('complianceFramework', SUPPORTED_COMPLIANCE_FRAMEWORKS).default('none'),
   siemPlatform: supportedValue('siemPlatform', SUPPORTED_SIEM_PLATFORMS).default('none'),
+  /** Known-benign findings, each with an id and a reason: suppressed findings are logged and counted, never dropped silently. */
+  suppressions: z.array(SuppressionSchema).default([]),
+  /** Rule packs, disabled rules, correlation thresholds/windows (brute force ...). */
+  detection: DetectionConfigSchema.default(DEFAULT_DETECTION_CONFIG),
 }, unknownKeyError);
 export type FirebreakConfig = z.infer<typeof FirebreakConfigSchema>;
 export type FirebreakConfigInput = z.input<typeof FirebreakConfigSchema>;

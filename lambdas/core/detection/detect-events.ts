@@ -1,74 +1,131 @@
 import type { Finding } from '../findings/finding.js';
 import { normalizeGuardDutyFinding } from '../findings/guardduty/normalize-guardduty.js';
+import { normalizeAsffFinding } from '../findings/asff/normalize-asff.js';
+import { normalizeInspector2Finding } from '../findings/native/normalize-inspector2.js';
+import { normalizeAccessAnalyzerFinding } from '../findings/native/normalize-access-analyzer.js';
+import { normalizeGenericAwsEvent } from '../findings/native/normalize-generic-event.js';
 import type { NormalizeResult } from '../findings/normalize-result.js';
 import { correlationKeyFor } from '../scoring/correlation-key.js';
-import { createRiskScorer } from '../scoring/risk-score.js';
+import { createRiskScorer, type RiskScorer } from '../scoring/risk-score.js';
 import { compileSuppressions, type Suppression } from '../scoring/suppression.js';
 import type { FirebreakConfig } from '../config/firebreak-config.js';
+import { ruleEngineFor } from '../rules/rule-pack.js';
+import { CloudTrailDetector, type CorrelationOverride } from './cloudtrail-detector.js';
+import { DEFAULT_DETECTION_CONFIG, type DetectionConfig } from './detection-config.js';
 import type { DetectionOptions, DetectionOutcome, ScoredFinding, SuppressedFinding } from './detection-types.js';
-import { classifyEvent } from './classify-event.js';
+import { classifyEvent, type EventShape } from './classify-event.js';
 
 export type { DetectionOptions, DetectionOutcome, ScoredFinding, SuppressedFinding } from './detection-types.js';
 
 interface CompiledPolicy {
-  scorer: ReturnType<typeof createRiskScorer>;
+  scorer: RiskScorer;
   suppress: ReturnType<typeof compileSuppressions>;
+  detector: CloudTrailDetector;
+  overrides: Record<string, CorrelationOverride>;
 }
 
-// Config objects are frozen and reused for the life of a Lambda container: compile allowlists/suppressions once per config.
+// Config objects are frozen and reused for the life of a Lambda container: compile allowlists, suppressions and the
+// rule engine once per config object.
 const policies = new WeakMap<FirebreakConfig, CompiledPolicy>();
 
-/** `suppressions` is an additive section of the shared config schema; tolerate a config object parsed before it existed. */
-function suppressionsOf(config: FirebreakConfig): readonly Suppression[] {
-  return (config as { suppressions?: readonly Suppression[] }).suppressions ?? [];
+/** Sections added to the shared config by detection; tolerate a config object built before they existed. */
+function detectionSections(config: FirebreakConfig): { suppressions: readonly Suppression[]; detection: DetectionConfig } {
+  const c = config as { suppressions?: readonly Suppression[]; detection?: DetectionConfig };
+  return { suppressions: c.suppressions ?? [], detection: c.detection ?? DEFAULT_DETECTION_CONFIG };
 }
 
 function policyFor(config: FirebreakConfig): CompiledPolicy {
   let policy = policies.get(config);
   if (!policy) {
-    policy = { scorer: createRiskScorer(config), suppress: compileSuppressions(suppressionsOf(config)) };
+    const { suppressions, detection } = detectionSections(config);
+    const overrides: Record<string, CorrelationOverride> = {};
+    for (const [name, o] of Object.entries(detection.correlations)) {
+      overrides[name] = { ...(o.threshold !== undefined ? { threshold: o.threshold } : {}), ...(o.window !== undefined ? { timespanSeconds: o.window } : {}) };
+    }
+    policy = {
+      scorer: createRiskScorer(config),
+      suppress: compileSuppressions(suppressions),
+      detector: new CloudTrailDetector(ruleEngineFor(detection.packs, detection.disabledRules)),
+      overrides,
+    };
     policies.set(config, policy);
   }
   return policy;
 }
 
-async function normalize(input: unknown, options: DetectionOptions): Promise<NormalizeResult & { inputKind?: string }> {
-  const shape = classifyEvent(input);
+type BatchResult = { findings: Finding[]; rejected: { index: number; reason: string }[]; inputKind: string };
+
+async function normalizeBatch(items: readonly unknown[], kind: string, one: (item: unknown) => Promise<NormalizeResult> | NormalizeResult): Promise<BatchResult | string> {
+  if (items.length === 0) return `${kind} input holds no ${kind === 'cloudtrail' ? 'records' : 'findings'}`;
+  const findings: Finding[] = [];
+  const rejected: { index: number; reason: string }[] = [];
+  for (let index = 0; index < items.length; index++) {
+    const result = await one(items[index]);
+    if (result.ok) findings.push(...result.findings);
+    else rejected.push({ index, reason: result.reason });
+  }
+  if (rejected.length === items.length) {
+    return items.length === 1 ? rejected[0]!.reason : `all ${items.length} ${kind} items rejected; first: ${rejected[0]!.reason}`;
+  }
+  return { findings, rejected, inputKind: kind };
+}
+
+async function normalize(shape: EventShape, options: DetectionOptions, policy: CompiledPolicy): Promise<BatchResult | string> {
   switch (shape.kind) {
     case 'guardduty':
-      return { ...normalizeGuardDutyFinding(shape.finding, shape.context), inputKind: 'guardduty' };
+      return normalizeBatch([shape.finding], 'guardduty', (f) => normalizeGuardDutyFinding(f, shape.context));
+    case 'asff':
+      return normalizeBatch(shape.findings, 'securityhub', (f) => normalizeAsffFinding(f, shape.context));
+    case 'cloudtrail':
+      return normalizeBatch(shape.records, 'cloudtrail', (record) =>
+        policy.detector.detect(record, {
+          ...(shape.records.length === 1 && shape.context.eventId ? { eventId: shape.context.eventId } : {}),
+          ...(options.windowStore ? { windowStore: options.windowStore } : {}),
+          overrides: policy.overrides,
+        }),
+      );
+    case 'inspector2':
+      return normalizeBatch([shape.finding], 'inspector', (f) => normalizeInspector2Finding(f, shape.context));
+    case 'access-analyzer':
+      return normalizeBatch([shape.finding], 'access-analyzer', (f) => normalizeAccessAnalyzerFinding(f, shape.context));
+    case 'generic':
+      return normalizeBatch([shape.event], 'other', normalizeGenericAwsEvent);
     case 'unsupported':
-      return { ok: false, reason: shape.reason };
+      return shape.reason;
   }
 }
 
 /**
  * One event in any accepted shape → scored, suppressed-or-not findings. Never throws on bad input: a malformed event is
- * `rejected` with the reason, so the handler can log it and move on to the next.
+ * `rejected` with the reason, so the handler can log it and move on to the next. A CloudTrail record that no rule
+ * matches is `detected` with no findings (that is the common case, not an error).
  */
 export async function detectEvents(input: unknown, options: DetectionOptions): Promise<DetectionOutcome> {
-  let normalized: Awaited<ReturnType<typeof normalize>>;
+  let normalized: BatchResult | string;
+  let policy: CompiledPolicy;
   try {
-    normalized = await normalize(input, options);
+    policy = policyFor(options.config);
+    normalized = await normalize(classifyEvent(input), options, policy);
   } catch (error) {
     // Normalizers are written not to throw; this keeps a bug in one from taking down the batch around it.
     return { kind: 'rejected', reason: `internal error while normalizing: ${error instanceof Error ? error.message : String(error)}` };
   }
-  if (!normalized.ok) return { kind: 'rejected', reason: normalized.reason };
-  const { scorer, suppress } = policyFor(options.config);
+  if (typeof normalized === 'string') return { kind: 'rejected', reason: normalized };
   const findings: ScoredFinding[] = [];
   const suppressed: SuppressedFinding[] = [];
   for (const finding of normalized.findings) {
-    const hit = suppress(finding, options.now);
+    const hit = policy.suppress(finding, options.now);
     if (hit) {
       suppressed.push({ finding, ...hit });
       continue;
     }
-    findings.push(scoreOne(finding, scorer));
+    findings.push({ finding, ...policy.scorer.score(finding), correlationKey: correlationKeyFor(finding) });
   }
-  return { kind: 'detected', findings, suppressed, ...(normalized.inputKind ? { inputKind: normalized.inputKind } : {}) };
-}
-
-function scoreOne(finding: Finding, scorer: CompiledPolicy['scorer']): ScoredFinding {
-  return { finding, ...scorer.score(finding), correlationKey: correlationKeyFor(finding) };
+  return {
+    kind: 'detected',
+    findings,
+    suppressed,
+    inputKind: normalized.inputKind,
+    ...(normalized.rejected.length > 0 ? { rejectedRecords: normalized.rejected } : {}),
+  };
 }

@@ -4,8 +4,12 @@ import { z } from 'zod';
 export const SeverityLabelSchema = z.enum(['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']);
 export type SeverityLabel = z.infer<typeof SeverityLabelSchema>;
 
-/** Where a finding came from. `cloudtrail` findings are produced by Firebreak's own rules. */
-export const FindingSourceSchema = z.enum(['guardduty', 'securityhub', 'cloudtrail']);
+/**
+ * Where a finding came from. `cloudtrail` findings are produced by Firebreak's own rules. `other`: another AWS
+ * product's own event (Inspector, IAM Access Analyzer ...) or an event type Firebreak has no dedicated normalizer for,
+ * kept as a generic finding rather than dropped.
+ */
+export const FindingSourceSchema = z.enum(['guardduty', 'securityhub', 'cloudtrail', 'other']);
 export type FindingSource = z.infer<typeof FindingSourceSchema>;
 
 /** Who really acted: GuardDuty's `accessKeyDetails.userType`, CloudTrail's `userIdentity.type`. */
@@ -114,5 +118,19 @@ export const FindingSchema = z.object({
     .default({}),
   /** Rule id when produced by a Firebreak rule. */
   ruleId: z.string().optional(),
+  /** Software vulnerability findings (Inspector): what a patch decision needs. */
+  vulnerability: z
+    .object({
+      id: z.string(),
+      cvssScore: z.number().optional(),
+      cvssVector: z.string().optional(),
+      cvssVersion: z.string().optional(),
+      /** Exploit Prediction Scoring System probability, 0..1, where the product provides it. */
+      epssScore: z.number().min(0).max(1).optional(),
+      fixAvailable: z.enum(['YES', 'NO', 'PARTIAL']).optional(),
+      exploitAvailable: z.enum(['YES', 'NO']).optional(),
+      packages: z.array(z.string()).default([]),
+    })
+    .optional(),
 });
 export type Finding = z.infer<typeof FindingSchema>;
