@@ -56,6 +56,10 @@ export interface NotificationDocument {
 /** One line per playbook: what it does when it runs, for the "what Firebreak did / will do" part. */
 const PLAYBOOK_PURPOSE: Readonly<Record<string, string>> = {
   'credential-compromise': "deactivates the exposed access key and revokes the role's sessions issued before now",
+  'compromised-instance':
+    'protects the instance from termination, snapshots its volumes, takes it out of Auto Scaling and load balancers, isolates its network interfaces and removes its instance profile (stopping it needs its own approval)',
+  'data-exposure': "blocks public access to the bucket and removes its public policy statements (the account-wide block needs its own approval)",
+  'network-exposure': 'revokes the security group rules open to the internet',
   'notify-only': 'only notifies; no containment is configured for this kind of finding',
 };
 
