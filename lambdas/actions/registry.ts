@@ -7,7 +7,11 @@ import { removeInstanceProfile } from './ec2/remove-instance-profile.js';
 import { snapshotVolumes } from './ec2/snapshot-volumes.js';
 import { stopInstance } from './ec2/stop-instance.js';
 import { tagInstance } from './ec2/tag-instance.js';
+import { revokeWorldOpenIngress } from './ec2/revoke-world-open-ingress.js';
 import { deregisterTargets } from './elbv2/deregister-targets.js';
+import { blockAccountPublicAccess } from './s3/block-account-public-access.js';
+import { blockBucketPublicAccess } from './s3/block-public-access.js';
+import { removePublicPolicyStatements } from './s3/remove-public-policy-statements.js';
 import { deactivateAccessKey } from './iam/deactivate-access-key.js';
 import { forcePasswordReset } from './iam/force-password-reset.js';
 import { quarantineUser } from './iam/quarantine-user.js';
@@ -33,6 +37,12 @@ export const ACTIONS: readonly AnyAction[] = [
   isolateInstance,
   removeInstanceProfile,
   stopInstance,
+  // S3
+  blockBucketPublicAccess,
+  removePublicPolicyStatements,
+  blockAccountPublicAccess,
+  // Network
+  revokeWorldOpenIngress,
   // Evidence
   gatherPrincipalActivity,
 ];
