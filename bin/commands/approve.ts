@@ -43,10 +43,15 @@ export function createDecisionCommand(
         );
         await backend.afterDecision(incidentId);
         const incident = await backend.repository.getOrThrow(incidentId);
+        // The playbook may stop at its next gate (a step with its own approval): say so, it is the responder's next decision.
+        const next = (await backend.approvals.pendingForIncident(incidentId)).map((approval) => approval.step);
         if (values.json) {
-          io.stdout(JSON.stringify({ decision: decided, incident }, null, 2));
+          io.stdout(JSON.stringify({ decision: decided, incident, pendingApprovals: next }, null, 2));
         } else {
-          io.stdout(`${decided.decision} step ${decided.step} of ${incidentId} as ${actor}${values.reason ? `: ${values.reason}` : ''} (incident now ${incident.status})`);
+          io.stdout(
+            `${decided.decision} step ${decided.step} of ${incidentId} as ${actor}${values.reason ? `: ${values.reason}` : ''} (incident now ${incident.status})` +
+              (next.length > 0 ? `\nnow waiting for approval of step ${next.join(', ')}` : ''),
+          );
         }
         return 0;
       } finally {

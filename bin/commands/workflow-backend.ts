@@ -123,25 +123,25 @@ async function openStackBackend(options: BackendOptions, env: BackendEnvironment
 }
 
 async function openLocalBackend(events: readonly string[], configPath: string | undefined): Promise<WorkflowBackend> {
+  // Read and parse every event first: a typo in a path should not cost a synth.
+  const inputs = events.map((path) => {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new FirebreakError(`--local ${path}: cannot read file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
+    }
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new FirebreakError(`--local ${path}: invalid JSON (${(error as Error).message})`, { cause: error });
+    }
+  });
   // Loaded lazily: the local runtime synthesizes the stack, which a deployed-stack command never needs.
   const [{ createLocalRuntime }, { loadConfigFile }] = await Promise.all([import('../../lib/local/local-runtime.js'), import('../../lib/config.js')]);
   const runtime = await createLocalRuntime(configPath ? { config: loadConfigFile(configPath) } : {});
   try {
-    for (const path of events) {
-      let text: string;
-      try {
-        text = readFileSync(path, 'utf8');
-      } catch (error) {
-        throw new FirebreakError(`--local ${path}: cannot read file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
-      }
-      let event: unknown;
-      try {
-        event = JSON.parse(text);
-      } catch (error) {
-        throw new FirebreakError(`--local ${path}: invalid JSON (${(error as Error).message})`, { cause: error });
-      }
-      await runtime.replay(event);
-    }
+    for (const input of inputs) await runtime.replay(input);
   } catch (error) {
     await runtime.close();
     throw error;
