@@ -25,6 +25,9 @@ export const command: CliCommand = {
     const config = parsed.values.config ? loadConfigFile(parsed.values.config) : undefined;
     const event = parseEvent(source === '-' ? await io.stdin() : readEvent(source), source === '-' ? 'stdin' : source);
 
+    // Recognizing the input is cheap: refuse a non-event before paying for synth and the stand-ins.
+    const { toReplayEnvelopes } = await import('../../lib/local/replay-event.js');
+    toReplayEnvelopes(event);
     // Loaded here, not at the top: `firebreak help` must not pay for CDK and the local stand-ins.
     const { createLocalRuntime } = await import('../../lib/local/local-runtime.js');
     const { renderReplay, replayDocument } = await import('../../lib/local/render-replay.js');

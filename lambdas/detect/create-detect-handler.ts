@@ -1,3 +1,4 @@
+import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { AwsClients } from '../aws/clients.js';
 import { playbookMode, type FirebreakConfig, type PlaybookMode } from '../core/config/firebreak-config.js';
@@ -16,6 +17,7 @@ export interface DetectRepository {
   openOrJoin(input: OpenOrJoinInput): Promise<{ outcome: OpenOrJoinOutcome; incident: Incident }>;
   setExecution(incidentId: string, executionArn: string): Promise<void>;
   appendTimeline(incidentId: string, entry: Omit<TimelineEntry, 'at'> & { at?: string }): Promise<void>;
+  timeline(incidentId: string): Promise<TimelineEntry[]>;
 }
 
 /** Structured logging (Powertools Logger satisfies it). */
@@ -36,6 +38,11 @@ export interface DetectHandlerDeps {
   readonly logger?: DetectLogger;
   /** How long a new finding about the same principal/resource joins an open incident instead of opening another. */
   readonly correlationWindowSeconds?: number;
+  /**
+   * The notify function (env NOTIFY_FUNCTION_NAME): incidents routed to no playbook (`notify-only`) are announced by invoking
+   * it asynchronously with `{incidentId, event: 'notify_only'}`; playbooks notify for themselves.
+   */
+  readonly notifyFunctionName?: string;
 }
 
 /** One finding's fate. */
@@ -130,6 +137,41 @@ export function createDetectHandler(deps: DetectHandlerDeps): DetectHandler {
     return executionArn;
   };
 
+  const routedEntry = (incident: Incident, route: Route, mode: PlaybookMode, scored: ScoredFinding) =>
+    deps.repository.appendTimeline(incident.incidentId, {
+      actor: 'firebreak',
+      kind: 'routed',
+      message: `routed to ${route.playbook} (${mode}): ${route.reason}`,
+      data: { playbook: route.playbook, mode, matchedBy: route.matchedBy, riskScore: scored.riskScore, scoreReasons: scored.scoreReasons },
+    });
+
+  /** Invoked once per notify-only incident; the timeline entry makes a retried delivery notify only if the first did not. */
+  const notifyOnly = async (incident: Incident, outcome: OpenOrJoinOutcome): Promise<boolean> => {
+    if (!deps.notifyFunctionName) {
+      logger.warn('notify-only incident not announced: no notify function configured', { incidentId: incident.incidentId });
+      return false;
+    }
+    if (outcome !== 'created') {
+      const timeline = await deps.repository.timeline(incident.incidentId);
+      if (timeline.some((entry) => entry.kind === 'notify_requested')) return false;
+    }
+    // The notify function lives next to this one (same account and region).
+    const lambda = deps.clients.get('lambda', { accountId: 'self', region: homeRegion() });
+    await lambda.send(
+      new InvokeCommand({
+        FunctionName: deps.notifyFunctionName,
+        InvocationType: 'Event',
+        Payload: new TextEncoder().encode(JSON.stringify({ incidentId: incident.incidentId, event: 'notify_only' })),
+      }),
+    );
+    await deps.repository.appendTimeline(incident.incidentId, {
+      actor: 'firebreak',
+      kind: 'notify_requested',
+      message: `no containment playbook for this finding (${incident.playbook}): responders notified`,
+    });
+    return true;
+  };
+
   const handleFinding = async (scored: ScoredFinding): Promise<FindingOutcome> => {
     const route = routeFinding(scored.finding);
     const base = { dedupKey: scored.finding.dedupKey, type: scored.finding.type, riskScore: scored.riskScore, route };
@@ -150,16 +192,13 @@ export function createDetectHandler(deps: DetectHandlerDeps): DetectHandler {
     });
     const log = { ...base, incidentId: incident.incidentId, outcome, playbook: incident.playbook, mode: incident.mode };
     let executionArn = incident.executionArn;
-    const startsHere = outcome === 'created' || (outcome === 'duplicate' && !executionArn && incident.primaryFinding.dedupKey === finding.dedupKey);
-    if (startsHere) {
-      if (outcome === 'created') {
-        await deps.repository.appendTimeline(incident.incidentId, {
-          actor: 'firebreak',
-          kind: 'routed',
-          message: `routed to ${route.playbook} (${mode}): ${route.reason}`,
-          data: { playbook: route.playbook, mode, matchedBy: route.matchedBy, riskScore: scored.riskScore, scoreReasons: scored.scoreReasons },
-        });
-      }
+    const isPrimary = incident.primaryFinding.dedupKey === finding.dedupKey;
+    const startsHere = outcome === 'created' || (outcome === 'duplicate' && !executionArn && isPrimary);
+    if (startsHere && incident.playbook === 'notify-only' && incident.mode !== 'off') {
+      if (outcome === 'created') await routedEntry(incident, route, mode, scored);
+      await notifyOnly(incident, outcome);
+    } else if (startsHere) {
+      if (outcome === 'created') await routedEntry(incident, route, mode, scored);
       executionArn = await startPlaybook(incident);
     }
     logger.info(outcome === 'created' ? 'incident opened' : `finding ${outcome}`, { ...log, executionArn });
@@ -212,6 +251,10 @@ function modeFor(config: FirebreakConfig, finding: Finding, route: Route): Playb
   const configured = playbookMode(config, route.playbook);
   if (configured === 'off') return 'off';
   return finding.sample ? 'notify' : configured;
+}
+
+function homeRegion(): string {
+  return process.env.AWS_REGION ?? 'us-east-1';
 }
 
 function escalated(finding: Finding, label: 'CRITICAL'): Finding {

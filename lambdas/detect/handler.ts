@@ -20,6 +20,8 @@ const EnvironmentSchema = z.object({
   FIREBREAK_CONFIG: z.string().min(2),
   /** JSON object: playbook id → state machine ARN. */
   PLAYBOOK_ARNS: z.string().min(2),
+  /** The notify function, for incidents routed to no playbook. */
+  NOTIFY_FUNCTION_NAME: z.string().min(1).optional(),
 });
 
 let cached: DetectHandler | undefined;
@@ -34,6 +36,7 @@ function coldStart(): DetectHandler {
     config: parseFirebreakConfig(JSON.parse(env.FIREBREAK_CONFIG)),
     playbookArns: z.record(z.string(), z.string()).parse(JSON.parse(env.PLAYBOOK_ARNS)),
     logger: createLogger('firebreak-detect'),
+    ...(env.NOTIFY_FUNCTION_NAME ? { notifyFunctionName: env.NOTIFY_FUNCTION_NAME } : {}),
   });
 }
 

@@ -88,7 +88,7 @@ export class DryRunAwsClients implements AwsClients {
     const operation = command.constructor.name.replace(/Command$/, '');
     const params = structuredClone(command.input ?? {});
     const at = this.clock().toISOString();
-    this.calls.push({ service, operation, params, target, at });
+    this.calls.push({ service, operation, params: readable(params) as Record<string, unknown>, target, at });
     const answer = await this.responders.get(service)?.(operation, params, target);
     if (answer !== undefined) return answer;
     return this.defaultAnswer(service, operation, params, at);
@@ -114,4 +114,14 @@ export class DryRunAwsClients implements AwsClients {
     }
     return { $metadata: {} };
   }
+}
+
+/** Binary parameters (Lambda Invoke payloads) are recorded as text, so a replay's call list reads as it was sent. */
+function readable(value: unknown): unknown {
+  if (value instanceof Uint8Array) return new TextDecoder().decode(value);
+  if (Array.isArray(value)) return value.map(readable);
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, readable(item)]));
+  }
+  return value;
 }

@@ -67,6 +67,7 @@ export function createLocalHandler(fn: TemplateFunction, deps: LocalHandlerDeps)
         windowStore: new InMemoryCorrelationWindowStore(),
         now: deps.clock,
         logger,
+        ...(env.NOTIFY_FUNCTION_NAME ? { notifyFunctionName: env.NOTIFY_FUNCTION_NAME } : {}),
       });
     case 'act': {
       const act = createActHandler({ clients: deps.clients, repository, config: { ...deps.config, dryRun: true }, now: deps.clock, logger });

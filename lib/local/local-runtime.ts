@@ -154,6 +154,15 @@ export class LocalRuntime {
       },
     });
     clients.respond('sfn', (operation, params) => answerStepFunctions(stepFunctions, operation, params));
+    // Lambda-to-Lambda invocations (detect → notify for notify-only incidents) run the target in-process, awaited even when
+    // asynchronous (InvocationType Event) so a replay reports everything it caused.
+    clients.respond('lambda', async (operation, params) => {
+      if (operation !== 'Invoke') return undefined;
+      const payload = params.Payload instanceof Uint8Array ? JSON.parse(new TextDecoder().decode(params.Payload)) : params.Payload;
+      const result = await runtime!.invoke(functions.find(String(params.FunctionName)), payload);
+      const asynchronous = params.InvocationType === 'Event';
+      return { StatusCode: asynchronous ? 202 : 200, ...(asynchronous ? {} : { Payload: new TextEncoder().encode(JSON.stringify(result)) }), $metadata: {} };
+    });
     runtime = new LocalRuntime(
       config,
       template,

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -12,10 +13,12 @@ import { startTestTable, type TestTable } from '../../support/dynalite.js';
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../fixtures/integration/${name}`, import.meta.url), 'utf8'));
 const CREDENTIAL_EVENT = fixture('guardduty-iam-credential-finding.json');
 const SAMPLE_EVENT = fixture('guardduty-iam-tor-sample.json');
+const STOP_LOGGING_RECORD = fixture('cloudtrail-stop-logging.json');
 const PLAYBOOK_ARN = 'arn:aws:states:us-east-1:111122223333:stateMachine:CredentialCompromise';
 const NOW = new Date('2026-11-25T15:00:00Z');
 
 const sfn = mockClient(SFNClient);
+const lambda = mockClient(LambdaClient);
 let table: TestTable;
 
 beforeAll(async () => {
@@ -29,6 +32,8 @@ const started = (input: { stateMachineArn: string; name: string }) => ({
   startDate: NOW,
 });
 beforeEach(() => {
+  lambda.reset();
+  lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
   sfn.reset();
   sfn.on(StartExecutionCommand).callsFake(started);
 });
@@ -45,6 +50,7 @@ async function setup(config: FirebreakConfigInput = {}) {
     playbookArns: { 'credential-compromise': PLAYBOOK_ARN },
     now: () => NOW,
     logger: { info: log('info'), warn: log('warn'), error: log('error') },
+    notifyFunctionName: 'firebreak-notify',
   });
   return { handler, repository, logs };
 }
@@ -167,5 +173,22 @@ describe('detect handler', () => {
     const inputs = startCalls().map((call) => call.input);
     expect(inputs).toHaveLength(2);
     expect(inputs[0]).toBe(inputs[1]);
+  });
+
+  it('announces an incident routed to no playbook by invoking the notify function once, asynchronously', async () => {
+    // Prepare
+    const { handler, repository } = await setup();
+    // Act
+    const first = await handler(STOP_LOGGING_RECORD);
+    const again = await handler(STOP_LOGGING_RECORD);
+    // Assert
+    expect(first.findings[0]).toMatchObject({ outcome: 'created', mode: 'notify', route: { playbook: 'notify-only' } });
+    expect(again.findings[0]?.outcome).toBe('duplicate');
+    const invokes = lambda.commandCalls(InvokeCommand).map((call) => call.args[0].input);
+    expect(invokes).toHaveLength(1);
+    expect(invokes[0]).toMatchObject({ FunctionName: 'firebreak-notify', InvocationType: 'Event' });
+    expect(JSON.parse(new TextDecoder().decode(invokes[0]!.Payload as Uint8Array))).toEqual({ incidentId: first.findings[0]!.incidentId, event: 'notify_only' });
+    expect(startCalls()).toHaveLength(0);
+    expect((await repository.timeline(first.findings[0]!.incidentId!)).map((entry) => entry.kind)).toContain('notify_requested');
   });
 });
