@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { detectEvents } from '../../../lambdas/core/detection/detect-events.js';
+import { parseFirebreakConfig } from '../../../lambdas/core/config/firebreak-config.js';
+import { DynamoCorrelationWindowStore } from '../../../lambdas/store/correlation-window-store.js';
+import { InMemoryCorrelationWindowStore, type CorrelationWindowStore } from '../../../lambdas/core/rules/correlation-window.js';
+import { startTestTable, type TestTable } from '../../support/dynalite.js';
+import { cloudTrailFixture } from '../rules/cloudtrail-fixtures.js';
+
+const T0 = Date.parse('2026-03-01T10:00:00Z');
+
+/** The real failed ConsoleLogin record, re-timed and re-identified as the n-th attempt, inside its EventBridge envelope. */
+function failedLogin(n: number, opts: { ip?: string; user?: string; spacingMs?: number } = {}) {
+  const record = structuredClone(cloudTrailFixture('panther:aws_console_root_login_failed#0')) as Record<string, any>;
+  record.eventTime = new Date(T0 + n * (opts.spacingMs ?? 20_000)).toISOString().replace('.000', '');
+  record.eventID = `failed-login-${n}-${opts.user ?? 'root'}`;
+  record.sourceIPAddress = opts.ip ?? '203.0.113.7';
+  if (opts.user) record.userIdentity = { type: 'IAMUser', accountId: '123456789012', principalId: 'HIDDEN', userName: opts.user };
+  return { version: '0', id: `evt-${record.eventID}`, 'detail-type': 'AWS Console Sign In via CloudTrail', source: 'aws.signin', account: '123456789012', time: record.eventTime, region: 'us-east-1', resources: [], detail: record };
+}
+
+async function run(events: unknown[], store: CorrelationWindowStore, configInput: object = {}) {
+  const config = parseFirebreakConfig(configInput);
+  const perEvent: string[][] = [];
+  for (const event of events) {
+    const outcome = await detectEvents(event, { config, now: new Date(T0), windowStore: store });
+    if (outcome.kind !== 'detected') throw new Error(outcome.reason);
+    perEvent.push(outcome.findings.map((f) => `${f.finding.ruleId}:${f.finding.dedupKey}`));
+  }
+  return perEvent;
+}
+
+describe('correlation rules on DynamoDB (dynalite)', () => {
+  let table: TestTable;
+  let store: DynamoCorrelationWindowStore;
+  beforeAll(async () => {
+    table = await startTestTable();
+    store = new DynamoCorrelationWindowStore(table.doc, table.tableName);
+  });
+  afterAll(async () => table.stop());
+
+  it('brute force by source IP fires at the 10th failure within 10 minutes, once per window (same dedupKey after)', async () => {
+    // Prepare
+    const events = Array.from({ length: 12 }, (_, n) => failedLogin(n, { ip: '203.0.113.10' }));
+    // Act
+    const perEvent = await run(events, store);
+    // Assert: single failures are not findings; the correlation appears at the 10th and keeps its dedupKey.
+    expect(perEvent.slice(0, 9).flat().filter((f) => f.startsWith('console-brute-force-by-ip'))).toEqual([]);
+    const hits = perEvent.slice(9).map((fs) => fs.filter((f) => f.startsWith('console-brute-force-by-ip')));
+    expect(hits.every((h) => h.length === 1)).toBe(true);
+    expect(new Set(hits.flat()).size).toBe(1);
+    expect(hits[0]![0]).toMatch(/^console-brute-force-by-ip:cloudtrail:console-brute-force-by-ip:203\.0\.113\.10:\d+$/);
+    expect(perEvent.flat().some((f) => f.startsWith('console-login-failed'))).toBe(false);
+  });
+
+  it('failures spread wider than the window never fire', async () => {
+    // Prepare: 12 failures two minutes apart → at most 5 in any 10-minute window.
+    const events = Array.from({ length: 12 }, (_, n) => failedLogin(n, { ip: '203.0.113.11', spacingMs: 120_000 }));
+    // Act
+    const perEvent = await run(events, store);
+    // Assert
+    expect(perEvent.flat().filter((f) => f.startsWith('console-brute-force-by-ip'))).toEqual([]);
+  });
+
+  it('threshold and window come from config (detection.correlations)', async () => {
+    // Prepare
+    const events = Array.from({ length: 3 }, (_, n) => failedLogin(n, { ip: '203.0.113.12' }));
+    // Act
+    const perEvent = await run(events, store, { detection: { correlations: { 'console-brute-force-by-ip': { threshold: 3, window: '2m' } } } });
+    // Assert
+    expect(perEvent[1]!.filter((f) => f.startsWith('console-brute-force-by-ip'))).toEqual([]);
+    expect(perEvent[2]!.filter((f) => f.startsWith('console-brute-force-by-ip'))).toHaveLength(1);
+  });
+
+  it('brute force per user: many addresses, one user name', async () => {
+    // Prepare
+    const events = Array.from({ length: 10 }, (_, n) => failedLogin(n, { ip: `198.51.100.${n + 1}`, user: 'alice' }));
+    // Act
+    const perEvent = await run(events, store);
+    // Assert
+    expect(perEvent[9]!.filter((f) => f.startsWith('console-brute-force-by-user'))).toEqual([
+      expect.stringMatching(/^console-brute-force-by-user:cloudtrail:console-brute-force-by-user:alice:\d+$/),
+    ]);
+  });
+
+  it('value_count: password spraying = 5 distinct user names from one address', async () => {
+    // Prepare
+    const users = ['ann', 'bob', 'cid', 'dee', 'eve'];
+    const events = users.map((user, n) => failedLogin(n, { ip: '192.0.2.50', user }));
+    // Act
+    const perEvent = await run(events, store);
+    // Assert
+    expect(perEvent[3]!.filter((f) => f.startsWith('console-password-spray'))).toEqual([]);
+    expect(perEvent[4]!.filter((f) => f.startsWith('console-password-spray'))).toHaveLength(1);
+  });
+
+  it('state is TTL-bounded items under CORR# (no scan needed to read a window)', async () => {
+    // Prepare
+    await run([failedLogin(0, { ip: '192.0.2.99' })], store);
+    const bucket = Math.floor(Date.parse(failedLogin(0).detail.eventTime) / 60_000);
+    // Act
+    const item = await table.doc.send(
+      new GetCommand({ TableName: table.tableName, Key: { pk: 'CORR#console-brute-force-by-ip#192.0.2.99', sk: `M#b${bucket}` } }),
+    );
+    // Assert
+    expect(item.Item).toMatchObject({ count: 1, lastSeenMs: Date.parse(failedLogin(0).detail.eventTime) });
+    expect(item.Item!.expiresAt).toBe(Math.ceil(Date.parse(failedLogin(0).detail.eventTime) / 1000) + 1200);
+  });
+});
+
+describe('temporal and volume correlations (in-memory store)', () => {
+  it('new admin role: CreateRole then AdministratorAccess on the same role within 15 minutes', async () => {
+    // Prepare
+    const create = structuredClone(cloudTrailFixture('panther:aws_iam_create_role#0')) as Record<string, any>;
+    const attach = structuredClone(cloudTrailFixture('panther:aws_iam_attach_admin_role_policy#0')) as Record<string, any>;
+    create.eventTime = '2026-03-01T10:00:00Z';
+    attach.eventTime = '2026-03-01T10:05:00Z';
+    // Act
+    const perEvent = await run([create, attach], new InMemoryCorrelationWindowStore());
+    // Assert
+    expect(perEvent[0]!.map((f) => f.split(':')[0])).toEqual(['iam-role-created']);
+    expect(perEvent[1]!.map((f) => f.split(':')[0]).sort()).toEqual(['iam-admin-policy-attached', 'new-admin-role']);
+  });
+
+  it('anomalous volume: 100 changes by one principal in 5 minutes', async () => {
+    // Prepare
+    const base = cloudTrailFixture('panther:aws_iam_create_user#0') as Record<string, any>;
+    const events = Array.from({ length: 100 }, (_, n) => ({
+      ...structuredClone(base),
+      eventID: `mass-${n}`,
+      eventTime: new Date(T0 + n * 2000).toISOString(),
+      requestParameters: { userName: `u${n}` },
+    }));
+    // Act
+    const perEvent = await run(events, new InMemoryCorrelationWindowStore());
+    // Assert
+    expect(perEvent[98]!.filter((f) => f.startsWith('anomalous-volume-by-principal'))).toEqual([]);
+    expect(perEvent[99]!.filter((f) => f.startsWith('anomalous-volume-by-principal'))).toHaveLength(1);
+  });
+
+  it('without a window store, correlation rules are skipped and single rules still fire', async () => {
+    // Prepare
+    const config = parseFirebreakConfig({});
+    // Act
+    const outcome = await detectEvents(cloudTrailFixture('panther:aws_cloudtrail_stopped#0'), { config, now: new Date(T0) });
+    // Assert
+    expect(outcome.kind === 'detected' && outcome.findings.map((f) => f.finding.ruleId)).toEqual(['cloudtrail-logging-stopped']);
+  });
+});
