@@ -1,7 +1,7 @@
 import { decideApproval } from '../../lambdas/approve/decide-approval.js';
 import { NotFoundError } from '../../lambdas/core/errors.js';
 import { UsageError, type CliCommand } from './command.js';
-import { BACKEND_OPTIONS, BACKEND_USAGE, parseCommandArgs, defaultBackendEnvironment, openWorkflowBackend, type BackendEnvironment } from './workflow-backend.js';
+import { BACKEND_NOTE, BACKEND_OPTIONS, BACKEND_USAGE, parseCommandArgs, defaultBackendEnvironment, openWorkflowBackend, type BackendEnvironment } from './workflow-backend.js';
 
 /**
  * `firebreak approve|reject <incident> [--step S] [--reason R]`: the same decision as the approval page, authorised by the
@@ -11,7 +11,7 @@ export function createDecisionCommand(
   decision: 'approve' | 'reject',
   env: BackendEnvironment = defaultBackendEnvironment,
 ): CliCommand {
-  const usage = `firebreak ${decision} <incident> [--step STEP] [--reason TEXT] [--json] ${BACKEND_USAGE}`;
+  const usage = `firebreak ${decision} <incident> [--step STEP] [--reason TEXT] [--json] ${BACKEND_USAGE}\n${BACKEND_NOTE}`;
   return {
     name: decision,
     summary: decision === 'approve' ? 'approve a pending playbook step of an incident' : 'reject a pending playbook step of an incident',

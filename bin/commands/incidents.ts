@@ -5,14 +5,14 @@ import { incidentDurations } from '../../lambdas/core/incidents/lifecycle.js';
 import { DurationSchema } from '../../lambdas/core/config/duration.js';
 import { UsageError, type CliCommand, type CliIo } from './command.js';
 import { actionsTable, approvalsTable, incidentsTable, incidentSummary, timelineTable } from './incident-tables.js';
-import { BACKEND_OPTIONS, BACKEND_USAGE, parseCommandArgs, defaultBackendEnvironment, openWorkflowBackend, type BackendEnvironment, type WorkflowBackend } from './workflow-backend.js';
+import { BACKEND_NOTE, BACKEND_OPTIONS, BACKEND_USAGE, parseCommandArgs, defaultBackendEnvironment, openWorkflowBackend, type BackendEnvironment, type WorkflowBackend } from './workflow-backend.js';
 
 const USAGE = [
   `firebreak incidents list [--status S] [--severity L] [--since 24h|ISO] [--limit N] [--json] ${BACKEND_USAGE}`,
   `firebreak incidents show <incident> [--json] ${BACKEND_USAGE}`,
   `firebreak incidents ack <incident> [--reason R] [--json] ${BACKEND_USAGE}`,
   `firebreak incidents close <incident> --root-cause TEXT --remediation TEXT [--reason R] [--json] ${BACKEND_USAGE}`,
-].join('\n       ');
+].join('\n       ') + `\n${BACKEND_NOTE}`;
 
 /** Parses `--since`: a duration back from now (`24h`, `7d`) or an ISO timestamp. */
 function sinceOf(value: string | undefined, now: Date): string | undefined {

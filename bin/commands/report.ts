@@ -1,14 +1,14 @@
 import { incidentReport } from '../../lambdas/core/incidents/incident-report.js';
 import { incidentDurations } from '../../lambdas/core/incidents/lifecycle.js';
 import { UsageError, type CliCommand } from './command.js';
-import { BACKEND_OPTIONS, BACKEND_USAGE, parseCommandArgs, defaultBackendEnvironment, openWorkflowBackend, type BackendEnvironment } from './workflow-backend.js';
+import { BACKEND_NOTE, BACKEND_OPTIONS, BACKEND_USAGE, parseCommandArgs, defaultBackendEnvironment, openWorkflowBackend, type BackendEnvironment } from './workflow-backend.js';
 
 /** `firebreak report <incident>`: the incident report (Markdown; `--json` for the same facts as data). */
 export function createReportCommand(env: BackendEnvironment = defaultBackendEnvironment): CliCommand {
   return {
     name: 'report',
     summary: 'the incident report: severity, title, status, actions, timeline, root cause',
-    usage: `firebreak report <incident> [--json] ${BACKEND_USAGE}`,
+    usage: `firebreak report <incident> [--json] ${BACKEND_USAGE}\n${BACKEND_NOTE}`,
     async run(args, io) {
       const { values, positionals } = parseCommandArgs(args, { ...BACKEND_OPTIONS, json: { type: 'boolean', default: false } });
       const [incidentId, ...extra] = positionals;

@@ -72,6 +72,12 @@ export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options'
 
 export const BACKEND_USAGE = '[--stack NAME] [--region REGION] | [--local EVENT.json ...] [--config FILE]';
 
+/** Shown under each workflow command's usage. */
+export const BACKEND_NOTE = [
+  '--stack/--region: a deployed stack (default stack Firebreak), with your own AWS credentials; names come from the stack outputs.',
+  '--local: the local runtime, in memory: the events are replayed first and nothing persists between commands.',
+].join('\n');
+
 export async function openWorkflowBackend(options: BackendOptions, env: BackendEnvironment = defaultBackendEnvironment): Promise<WorkflowBackend> {
   if (options.local && options.local.length > 0) {
     if (options.stack) throw new UsageError('choose --stack (a deployed stack) or --local (the local runtime), not both');
