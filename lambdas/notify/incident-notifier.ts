@@ -79,9 +79,12 @@ export class IncidentNotifier {
       data: { event: options.event, messageId, ...(suppressedSinceLast ? { aggregated: suppressedSinceLast } : {}) },
     });
     let securityHub: SecurityHubSyncResult | undefined;
-    if (this.deps.securityHub && isActive(incident.status) && (await repository.markOnce(incident.incidentId, 'securityHubNotifiedAt'))) {
+    const flaggedAt = new Date().toISOString();
+    if (this.deps.securityHub && isActive(incident.status) && (await repository.markOnce(incident.incidentId, 'securityHubNotifiedAt', flaggedAt))) {
       securityHub = await this.deps.securityHub.sync(incident, await repository.findingRefs(incident), 'NOTIFIED');
       if (securityHub.status === 'failed') {
+        // The message went out; the sync did not: let the next notification about this incident try again.
+        await repository.unmarkOnce(incident.incidentId, 'securityHubNotifiedAt', flaggedAt);
         this.deps.logger?.warn('Security Hub workflow sync failed', { incidentId: incident.incidentId, cause: securityHub.cause });
       }
     }

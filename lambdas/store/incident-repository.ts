@@ -661,6 +661,24 @@ export class IncidentRepository {
     }
   }
 
+  /** Clears a once-only flag this caller set (its action failed and should be retried by a later caller). */
+  async unmarkOnce(incidentId: string, flag: 'escalatedAt' | 'securityHubNotifiedAt', at: string): Promise<void> {
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: incidentPk(incidentId), sk: INCIDENT_SK },
+          UpdateExpression: 'REMOVE #flag',
+          ConditionExpression: '#flag = :at',
+          ExpressionAttributeNames: { '#flag': flag },
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      });
+  }
+
   // ---------------------------------------------------------------- internals
 
   private async versionedUpdate(current: Incident, sets: Record<string, unknown>): Promise<Incident> {

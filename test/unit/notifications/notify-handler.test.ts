@@ -119,3 +119,22 @@ describe('notify handler', () => {
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
   });
 });
+
+describe('notify handler, Security Hub unavailable', () => {
+  it('still notifies, and retries the NOTIFIED sync with the next message', async () => {
+    const { incident, notify } = await setup();
+    hubMock
+      .on(BatchUpdateFindingsCommand)
+      .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' }))
+      .resolves({ ProcessedFindings: [{ Id: 'x', ProductArn: 'y' }], UnprocessedFindings: [] });
+
+    const first = await notify({ incidentId: incident.incidentId, event: 'opened' });
+    const second = await notify({ incidentId: incident.incidentId, event: 'contained' });
+    await notify({ incidentId: incident.incidentId, event: 'escalation' });
+
+    expect(first).toMatchObject({ status: 'sent', securityHub: { status: 'failed', errorName: 'TooManyRequestsException' } });
+    expect(second).toMatchObject({ status: 'sent', securityHub: { status: 'done', updated: 1 } });
+    expect(hubMock.commandCalls(BatchUpdateFindingsCommand)).toHaveLength(2);
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(3);
+  });
+});
