@@ -143,6 +143,9 @@ export class CloudTrailDetector {
     const atMs = Date.parse(toIsoTimestamp(core.eventTime) ?? '');
     if (Number.isNaN(atMs)) return `CloudTrail record: eventTime '${core.eventTime}' is not a timestamp`;
     const groupValues = correlation.groupBy.map((field) => valuesAt(event, field)[0] ?? '');
+    // An event that carries none of the group-by fields cannot be attributed: counting it under an empty group would
+    // lump unrelated events together (e.g. root sign-ins, which have no user name, in a per-user brute-force count).
+    if (groupValues.length > 0 && groupValues.every((v) => v === '')) return undefined;
     const key = `${correlation.name}#${groupValues.join('#')}`;
     const at = new Date(atMs);
     const since = new Date(atMs - timespan * 1000);
