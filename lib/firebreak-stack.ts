@@ -1,11 +1,13 @@
 import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { actionIds, actionPermissions } from '../lambdas/actions/registry.js';
 import { ValidationError } from '../lambdas/core/errors.js';
 import type { FunctionKind } from '../lambdas/core/playbook-contract.js';
 import type { PlaybookDefinition } from '../lambdas/core/playbooks/playbook-definition.js';
+import { Approvals } from './approvals.js';
 import type { LoadedConfig } from './config.js';
 import { IncidentStore } from './incident-store.js';
 import { Ingestion, type CloudTrailPattern } from './ingestion.js';
@@ -13,6 +15,7 @@ import { LogEncryptionKey } from './log-encryption-key.js';
 import { Notifications } from './notifications.js';
 import { PlaybookStateMachine } from './playbooks/playbook-state-machine.js';
 import { logRetentionFor, ResponderFunction, type ResponderFunctionProps } from './responder-function.js';
+import { SlaSchedule } from './sla-schedule.js';
 
 export interface FirebreakStackProps extends StackProps {
   /** The validated config (lib/config.ts). */
@@ -28,6 +31,7 @@ export const STACK_OUTPUTS = {
   incidentTableName: 'IncidentTableName',
   notificationTopicArn: 'NotificationTopicArn',
   playbookStateMachineArns: 'PlaybookStateMachineArns',
+  approvalUrl: 'ApprovalUrl',
 } as const;
 
 /**
@@ -39,6 +43,7 @@ export class FirebreakStack extends Stack {
   readonly notifications: Notifications;
   readonly functions: Readonly<Partial<Record<FunctionKind, ResponderFunction>>>;
   readonly playbooks: readonly PlaybookStateMachine[];
+  readonly approvals: Approvals;
 
   constructor(scope: Construct, id: string, props: FirebreakStackProps) {
     super(scope, id, { description: 'Firebreak: serverless security incident responder', ...props });
@@ -63,13 +68,13 @@ export class FirebreakStack extends Stack {
     const approvalRequest = responder('approval-request', 'ApprovalRequest', { environment: topicEnvironment });
     const notify = responder('notify', 'Notify', { environment: topicEnvironment });
     const record = responder('record', 'Record');
-    this.functions = { detect, act, 'approval-request': approvalRequest, notify, record };
+    const sla = responder('sla', 'Sla', { environment: topicEnvironment });
 
-    for (const fn of [detect, act, approvalRequest, notify, record]) {
+    for (const fn of [detect, act, approvalRequest, notify, record, sla]) {
       this.incidentStore.grantItemAccess(fn.role, { write: true });
     }
+    for (const fn of [approvalRequest, notify, sla]) this.notifications.grantPublish(fn.role);
     for (const fn of [approvalRequest, notify]) {
-      this.notifications.grantPublish(fn.role);
       // Security Hub workflow sync (Workflow.Status NOTIFIED/RESOLVED) of the findings behind an incident.
       fn.role.addToPolicy(
         new iam.PolicyStatement({
@@ -80,6 +85,14 @@ export class FirebreakStack extends Stack {
     }
     this.grantContainment(act);
 
+    this.approvals = new Approvals(this, 'Approvals', {
+      config,
+      incidentStore: this.incidentStore,
+      approvalRequest,
+      logEncryptionKey: logKey,
+    });
+    this.functions = { detect, act, 'approval-request': approvalRequest, approve: this.approvals.endpoint, notify, record, sla };
+
     assertActionsRegistered(props.playbooks);
     this.playbooks = props.playbooks.map(
       (definition) =>
@@ -88,19 +101,31 @@ export class FirebreakStack extends Stack {
           functions: { act: act.function, approvalRequest: approvalRequest.function, record: record.function, notify: notify.function },
           logRetention: logRetentionFor(config.config.retentionDays),
           logKey,
+          stateMachineName: playbookStateMachineName(this.stackName, definition.id),
         }),
     );
     const playbookArns = Object.fromEntries(this.playbooks.map((playbook) => [playbook.definition.id, playbook.stateMachine.stateMachineArn]));
-    for (const playbook of this.playbooks) playbook.stateMachine.grantStartExecution(detect.role);
+    for (const playbook of this.playbooks) {
+      playbook.stateMachine.grantStartExecution(detect.role);
+      // By name, not by reference: the state machine depends on approval-request, whose env holds the endpoint URL, whose
+      // function depends on this policy; a Ref here would close that loop.
+      const byName = sfn.StateMachine.fromStateMachineName(this, `${playbook.node.id}ByName`, playbookStateMachineName(this.stackName, playbook.definition.id));
+      this.approvals.grantTaskResponse(byName);
+    }
     detect.addEnvironment('PLAYBOOK_ARNS', this.toJsonString(playbookArns));
 
     new Ingestion(this, 'Ingestion', { detector: detect.function, cloudTrailPatterns: props.cloudTrailPatterns });
+    new SlaSchedule(this, 'SlaSchedule', { sla, responseTimeTarget: config.config.responseTimeTarget });
 
     new CfnOutput(this, STACK_OUTPUTS.incidentTableName, { value: this.incidentStore.table.tableName });
     new CfnOutput(this, STACK_OUTPUTS.notificationTopicArn, { value: this.notifications.topic.topicArn });
     new CfnOutput(this, STACK_OUTPUTS.playbookStateMachineArns, {
       value: this.toJsonString(playbookArns),
       description: 'JSON: playbook id → state machine ARN',
+    });
+    new CfnOutput(this, STACK_OUTPUTS.approvalUrl, {
+      value: this.approvals.url.url,
+      description: 'Approval endpoint (links in approval messages point here; GET shows, POST decides)',
     });
   }
 
@@ -145,6 +170,11 @@ function assertActionsRegistered(playbooks: readonly PlaybookDefinition[]): void
   if (unknown.length > 0) {
     throw new ValidationError(`playbooks name unregistered actions: ${unknown.join('; ')} (registered: ${known.join(', ')})`, unknown);
   }
+}
+
+/** `Firebreak-credential-compromise`: stable, so permissions can name a playbook's ARN without referencing it. */
+export function playbookStateMachineName(stackName: string, playbookId: string): string {
+  return `${stackName}-${playbookId}`;
 }
 
 function pascalCase(id: string): string {

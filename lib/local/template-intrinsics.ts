@@ -151,6 +151,8 @@ export class TemplateIntrinsics {
     if (attribute === 'Name' || attribute === 'QueueName' || attribute === 'TopicName') return this.physicalName(logicalId);
     if (attribute === 'QueueUrl') return this.ref(logicalId);
     if (attribute === 'StreamArn') return `${this.arn(logicalId)}/stream/local`;
+    // A Lambda Function URL (the approval endpoint): the shape AWS gives it, derived from the logical id.
+    if (attribute === 'FunctionUrl') return `https://${logicalId.toLowerCase()}.lambda-url.${this.target.region}.on.aws/`;
     throw new ValidationError(`cannot resolve Fn::GetAtt ${logicalId}.${attribute} (${resource.Type}) locally`);
   }
 

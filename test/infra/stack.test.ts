@@ -122,7 +122,7 @@ describe('functions', () => {
   it('run Node.js 22 on arm64 with active tracing, JSON logs to their own encrypted group and an async DLQ', () => {
     const functions = Object.entries(template.findResources('AWS::Lambda::Function'));
     expect(functions.map(([, fn]) => (fn as { Properties: { Environment: { Variables: { FIREBREAK_FUNCTION: string } } } }).Properties.Environment.Variables.FIREBREAK_FUNCTION).sort()).toEqual(
-      ['act', 'approval-request', 'detect', 'notify', 'record'],
+      [...FUNCTION_KINDS].sort(),
     );
     for (const [, fn] of functions) {
       expect(fn).toMatchObject({
@@ -144,7 +144,7 @@ describe('functions', () => {
         },
       });
     }
-    for (const kind of FUNCTION_KINDS.filter((k) => ['act', 'approval-request', 'detect', 'notify', 'record'].includes(k))) functionOf(kind);
+    for (const kind of FUNCTION_KINDS) functionOf(kind);
   });
 
   it('retain logs as long as retentionDays asks, rounded up to a CloudWatch period, encrypted with the log key', () => {
@@ -162,7 +162,13 @@ describe('functions', () => {
     template.allResourcesProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
-    template.allResourcesProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2 });
+    const retries = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig')).map(
+      (config) => [(config as { Properties: { FunctionName: { Ref: string }; MaximumRetryAttempts: number } }).Properties.FunctionName.Ref, config.Properties.MaximumRetryAttempts],
+    );
+    // The approval endpoint is only ever invoked synchronously (its URL): nothing to retry.
+    expect(retries.sort()).toEqual(
+      FUNCTION_KINDS.map((kind) => [functionOf(kind), kind === 'approve' ? 0 : 2]).sort(),
+    );
   });
 
   it('give detect the playbook ARNs as JSON', () => {
@@ -177,7 +183,7 @@ describe('least privilege', () => {
   const TABLE_ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 
   it('grants table access item by item on the table and its two indexes, never Scan or table-wide actions', () => {
-    for (const kind of ['detect', 'act', 'approval-request', 'notify', 'record']) {
+    for (const kind of FUNCTION_KINDS) {
       const dynamo = statementsOf(functionOf(kind)).filter((s) => actions(s).some((a) => a.startsWith('dynamodb:')));
       expect(dynamo, kind).toHaveLength(1);
       expect(actions(dynamo[0]!).sort(), kind).toEqual([...TABLE_ITEM_ACTIONS].sort());
@@ -204,12 +210,30 @@ describe('least privilege', () => {
   });
 
   it('lets only the notifying functions publish, to the one topic', () => {
-    for (const kind of ['detect', 'act', 'record']) {
+    for (const kind of ['detect', 'act', 'record', 'approve']) {
       expect(statementsOf(functionOf(kind)).flatMap(actions), kind).not.toContain('sns:Publish');
     }
-    for (const kind of ['notify', 'approval-request']) {
+    for (const kind of ['notify', 'approval-request', 'sla']) {
       expect(statementsOf(functionOf(kind)), kind).toContainEqual({ Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^NotificationsTopic/) } });
     }
+  });
+
+  it('lets only the approval endpoint answer waiting tasks, on the playbook state machines by name', () => {
+    const answering = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement)
+      .filter((s) => actions(s).some((a) => a.startsWith('states:SendTask')));
+
+    expect(answering).toHaveLength(1);
+    expect(statementsOf(functionOf('approve'))).toContainEqual(answering[0]);
+    expect(actions(answering[0]!).sort()).toEqual(['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess']);
+    expect(JSON.stringify(answering[0]!.Resource)).toContain(':stateMachine:Firebreak-credential-compromise');
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineName: 'Firebreak-credential-compromise' });
+  });
+
+  it('lets approval-request and the endpoint read the link-signing secret, and nobody else', () => {
+    const readers = FUNCTION_KINDS.filter((kind) => statementsOf(functionOf(kind)).flatMap(actions).includes('secretsmanager:GetSecretValue'));
+
+    expect(readers.sort()).toEqual(['approval-request', 'approve']);
   });
 
   it('never grants an action wildcard', () => {
@@ -233,12 +257,42 @@ describe('playbook state machine', () => {
   });
 });
 
+describe('approval endpoint and SLA sweep', () => {
+  it('serves the approval endpoint from a Function URL whose protection is in the handler (signed, single-use POST)', () => {
+    template.hasResourceProperties('AWS::Lambda::Url', {
+      AuthType: 'NONE',
+      TargetFunctionArn: { 'Fn::GetAtt': [functionOf('approve'), 'Arn'] },
+    });
+    const approvalRequest = resources[functionOf('approval-request')]!;
+    expect((approvalRequest.Properties.Environment as { Variables: Record<string, unknown> }).Variables.APPROVAL_URL).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^ApprovalsEndpointFunctionFunctionUrl/), 'FunctionUrl'],
+    });
+  });
+
+  it('runs the SLA sweep on a schedule a third of the tightest response target, with retries and a DLQ', () => {
+    const { template: tight } = synthFirebreak({ config: { responseTimeTarget: { critical: '6m' } } });
+
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [functionOf('sla'), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 300 },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SlaDeadLetterQueue'), 'Arn'] } },
+        }),
+      ],
+    });
+    tight.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(2 minutes)' });
+  });
+});
+
 describe('outputs', () => {
   it('names the table, the topic and the state machines for the CLI', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(outputs[STACK_OUTPUTS.incidentTableName]?.Value).toEqual({ Ref: expect.stringMatching(/^IncidentStoreTable/) });
     expect(outputs[STACK_OUTPUTS.notificationTopicArn]?.Value).toEqual({ Ref: expect.stringMatching(/^NotificationsTopic/) });
     expect(JSON.stringify(outputs[STACK_OUTPUTS.playbookStateMachineArns]?.Value)).toContain('credential-compromise');
+    expect(outputs[STACK_OUTPUTS.approvalUrl]?.Value).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ApprovalsEndpointFunctionFunctionUrl/), 'FunctionUrl'] });
   });
 });
 
