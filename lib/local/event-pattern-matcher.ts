@@ -37,6 +37,53 @@ export function compileEventPattern(pattern: unknown): EventPatternMatcher {
 
 type ObjectTest = (value: { [key: string]: Json }) => boolean;
 
+/**
+ * Why `pattern` does not select `event`: the first field (as a dotted path) whose conditions fail, with what the pattern
+ * expects and what the event has; `undefined` when it matches. For messages such as "no rule matches this event".
+ */
+export function explainMismatch(pattern: unknown, event: unknown): string | undefined {
+  const parsed = typeof pattern === 'string' ? parsePatternString(pattern) : pattern;
+  if (!isPlainObject(parsed)) throw invalid('(root)', 'an event pattern must be a JSON object');
+  if (!isPlainObject(event)) return 'the event is not a JSON object';
+  return explainObject(parsed, event as { [key: string]: Json }, []);
+}
+
+/** The envelope's routing fields are explained first: "wrong source" says more than a detail field of another service. */
+const EXPLAIN_FIRST = ['source', 'detail-type'];
+
+function explainObject(pattern: Record<string, unknown>, event: { [key: string]: Json }, path: readonly string[]): string | undefined {
+  const entries = Object.entries(pattern).sort(
+    ([a], [b]) => (EXPLAIN_FIRST.includes(b) ? 1 : 0) - (EXPLAIN_FIRST.includes(a) ? 1 : 0),
+  );
+  for (const [key, value] of entries) {
+    const here = [...path, key];
+    const where = here.join('.');
+    if (key === '$or') {
+      const branches = value as Record<string, unknown>[];
+      if (!branches.some((branch, i) => compileObject(branch, [...here, String(i)])(event))) {
+        return `${path.join('.') || '(root)'}: none of the $or alternatives match`;
+      }
+    } else if (Array.isArray(value)) {
+      if (!compileLeaf(key, value, here)(event)) {
+        const actual = event[key];
+        return `${where}: expected ${abbreviate(value)}, the event has ${actual === undefined ? 'no such field' : abbreviate(actual)}`;
+      }
+    } else if (isPlainObject(value)) {
+      const field = event[key];
+      if (field === undefined) {
+        const inner = explainObject(value, {}, here);
+        if (inner) return inner;
+        continue;
+      }
+      const candidates = (Array.isArray(field) ? field : [field]).filter(isPlainObject) as { [key: string]: Json }[];
+      if (candidates.length === 0) return `${where}: expected an object, the event has ${JSON.stringify(field)}`;
+      const reasons = candidates.map((candidate) => explainObject(value, candidate, here));
+      if (reasons.every((reason) => reason !== undefined)) return reasons[0];
+    }
+  }
+  return undefined;
+}
+
 function compileObject(pattern: Record<string, unknown>, path: readonly string[]): ObjectTest {
   const tests: ObjectTest[] = [];
   for (const [key, value] of Object.entries(pattern)) {
@@ -278,6 +325,13 @@ function parsePatternString(text: string): unknown {
   } catch (error) {
     throw new ValidationError(`invalid event pattern: not JSON (${(error as Error).message})`, [], { cause: error });
   }
+}
+
+/** Long condition lists (generated CloudTrail patterns list dozens of names) are cut for a one-line message. */
+function abbreviate(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (text.length <= 160) return text;
+  return `${text.slice(0, 150)}…${Array.isArray(value) ? ` (${value.length} conditions)` : ''}`;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -12,7 +12,7 @@ import { IncidentRepository } from '../../lambdas/store/incident-repository.js';
 import { configFromObject, type LoadedConfig } from '../config.js';
 import { DryRunAwsClients, type LocalNotification } from './dry-run-aws-clients.js';
 import { startEmbeddedDynamoDb, tableDefinitionsFromTemplate, type EmbeddedDynamoDb } from './embedded-dynamodb.js';
-import { compileEventPattern, type EventPatternMatcher } from './event-pattern-matcher.js';
+import { compileEventPattern, explainMismatch, type EventPatternMatcher } from './event-pattern-matcher.js';
 import { createLocalHandler, type LocalHandler } from './local-handlers.js';
 import { LocalStepFunctions, type ExecutionRecord } from './local-state-machine.js';
 import { planAfterGate, type PlannedStep } from './pending-plan.js';
@@ -107,6 +107,7 @@ export interface ReplayResult {
 export class NoRuleMatchedError extends FirebreakError {}
 
 interface CompiledRule extends MatchedRule {
+  readonly pattern: unknown;
   readonly matches: EventPatternMatcher;
 }
 
@@ -205,7 +206,23 @@ export class LocalRuntime {
       .filter((rule) => rule.state !== 'DISABLED')
       .filter((rule) => !readOnly || rule.state === 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS')
       .filter((rule) => rule.matches(event))
-      .map(({ matches: _matches, ...rule }) => rule);
+      .map(({ matches: _matches, pattern: _pattern, ...rule }) => rule);
+  }
+
+  /** Why no rule selects `event`, from the rules that get furthest (same source and detail-type). */
+  explainNoMatch(event: Record<string, unknown>): string {
+    const readOnly =
+      event['detail-type'] === 'AWS API Call via CloudTrail' && (event.detail as { readOnly?: unknown } | undefined)?.readOnly === true;
+    const reasons = this.rules.flatMap((rule) => {
+      if (rule.matches(event)) {
+        return readOnly && rule.state !== 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS'
+          ? [`${rule.name} would match, but read-only CloudTrail events only reach rules in state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`]
+          : [];
+      }
+      const reason = explainMismatch(rule.pattern, event);
+      return reason && !/^(source|detail-type):/.test(reason) ? [`${rule.name}: ${reason}`] : [];
+    });
+    return reasons.length > 0 ? `closest: ${reasons.slice(0, 2).join('; ')}` : `rules: ${this.ruleNames().join(', ')}`;
   }
 
   /**
@@ -226,7 +243,7 @@ export class LocalRuntime {
         throw new NoRuleMatchedError(
           `no EventBridge rule of the stack matches this event (source '${String(event.source)}', detail-type '${String(event['detail-type'])}'${
             describeCloudTrail(event)
-          }); rules: ${this.ruleNames().join(', ')}`,
+          }); ${this.explainNoMatch(event)}`,
         );
       }
       matchedRules.push(...matched);
@@ -367,6 +384,7 @@ function compileRules(template: CloudFormationTemplate, home: AwsTarget, functio
         name: intrinsics.physicalName(logicalId),
         state: properties.State ?? 'ENABLED',
         targets,
+        pattern: properties.EventPattern,
         matches: compileEventPattern(properties.EventPattern),
       };
     });

@@ -28,6 +28,9 @@ export function renderReplay(result: ReplayResult, source: string): string {
   out(`Firebreak replay of ${source} — local runtime, dry run: nothing in AWS is read or changed`);
   out(`Input:    ${result.inputs.map((input) => `${input.recognizedAs} (event id ${input.eventId})`).join(', ')}`);
   out(`Rules:    ${result.matchedRules.map((rule) => `${rule.name} [${rule.state}]`).join(', ')}`);
+  if (result.matchedRules.length > 1) {
+    out(`          ${result.matchedRules.length} rules match: EventBridge invokes the detector once per rule; the repeats are duplicates.`);
+  }
   for (const finding of result.deliveries.flatMap((delivery) => delivery.findings)) {
     const where = finding.incidentId ? ` → incident ${finding.incidentId}` : '';
     const how = finding.mode ? `, playbook ${finding.route.playbook} (${finding.mode})` : '';

@@ -91,7 +91,7 @@ describe('firebreak replay (CLI)', () => {
     [
       'an event no rule matches',
       () => ['replay', writeScratch('ec2.json', JSON.stringify({ source: 'aws.ec2', 'detail-type': 'EC2 Instance State-change Notification', detail: { state: 'running' } }))],
-      /^firebreak replay: no EventBridge rule of the stack matches this event \(source 'aws\.ec2', detail-type 'EC2 Instance State-change Notification'\); rules: .+\n$/,
+      /^firebreak replay: no EventBridge rule of the stack matches this event \(source 'aws\.ec2', detail-type 'EC2 Instance State-change Notification'\); (closest|rules): .+\n$/,
     ],
     [
       'a GuardDuty finding missing required fields',

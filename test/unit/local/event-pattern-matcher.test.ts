@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../lambdas/core/errors.js';
-import { compileEventPattern, matchesEventPattern } from '../../../lib/local/event-pattern-matcher.js';
+import { compileEventPattern, explainMismatch, matchesEventPattern } from '../../../lib/local/event-pattern-matcher.js';
 
 // Patterns and events follow the examples of the EventBridge user guide ("Content filtering in Amazon EventBridge event
 // patterns", "Comparison operators for use in event patterns", "Matching events on null values and empty strings").
@@ -301,5 +301,25 @@ describe('invalid patterns fail at compile time with the path', () => {
 
   it('rejects a pattern string that is not JSON', () => {
     expect(() => compileEventPattern('{source:')).toThrow(/not JSON/);
+  });
+});
+
+describe('explainMismatch', () => {
+  it('names the first failing field with what the pattern expects and what the event has', () => {
+    // Prepare
+    const pattern = { source: ['aws.ec2'], detail: { state: ['running', 'pending'] } };
+    // Act
+    const reason = explainMismatch(pattern, ec2StateChange);
+    // Assert
+    expect(reason).toBe('detail.state: expected ["running","pending"], the event has "terminated"');
+  });
+
+  it('says when a field is missing and returns undefined for a match', () => {
+    expect(explainMismatch({ detail: { reason: ['x'] } }, ec2StateChange)).toBe('detail.reason: expected ["x"], the event has no such field');
+    expect(explainMismatch({ source: ['aws.ec2'] }, ec2StateChange)).toBeUndefined();
+  });
+
+  it('reports a failing $or as a whole', () => {
+    expect(explainMismatch({ detail: { $or: [{ a: ['1'] }, { b: ['2'] }] } }, ec2StateChange)).toBe('detail: none of the $or alternatives match');
   });
 });
