@@ -113,6 +113,9 @@ export class FirebreakStack extends Stack {
       this.approvals.grantTaskResponse(byName);
     }
     detect.addEnvironment('PLAYBOOK_ARNS', this.toJsonString(playbookArns));
+    // Incidents routed to no playbook are announced by invoking notify directly (the unqualified ARN only: no `:*`).
+    detect.addEnvironment('NOTIFY_FUNCTION_NAME', notify.function.functionName);
+    iam.Grant.addToPrincipal({ grantee: detect.role, actions: ['lambda:InvokeFunction'], resourceArns: [notify.function.functionArn] });
 
     new Ingestion(this, 'Ingestion', { detector: detect.function, cloudTrailPatterns: props.cloudTrailPatterns });
     new SlaSchedule(this, 'SlaSchedule', { sla, responseTimeTarget: config.config.responseTimeTarget });

@@ -192,6 +192,14 @@ describe('least privilege', () => {
     expect(JSON.stringify(template.toJSON())).not.toMatch(/dynamodb:\*|dynamodb:Scan/);
   });
 
+  it('lets detect invoke only the notify function, by its unqualified ARN, named in its environment', () => {
+    const invokes = statementsOf(functionOf('detect')).filter((s) => actions(s).includes('lambda:InvokeFunction'));
+    const variables = (resources[functionOf('detect')]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+
+    expect(invokes).toEqual([{ Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { 'Fn::GetAtt': [functionOf('notify'), 'Arn'] } }]);
+    expect(variables.NOTIFY_FUNCTION_NAME).toEqual({ Ref: functionOf('notify') });
+  });
+
   it('lets detect start only the playbook state machines', () => {
     const starts = statementsOf(functionOf('detect')).filter((s) => actions(s).some((a) => a.startsWith('states:')));
     expect(starts).toEqual([
