@@ -1,6 +1,15 @@
 import type { ActionPermission, AnyAction } from './action.js';
 import { detachFromAutoScaling } from './autoscaling/detach-instance.js';
 import { gatherPrincipalActivity } from './cloudtrail/gather-principal-activity.js';
+import { startLogging } from './cloudtrail/start-logging.js';
+import { startRecorder } from './config/start-recorder.js';
+import { denyIpInNetworkAcl } from './ec2/deny-ip-in-network-acl.js';
+import { enableFlowLogs } from './ec2/enable-flow-logs.js';
+import { stopTask } from './ecs/stop-task.js';
+import { enableDetector } from './guardduty/enable-detector.js';
+import { throttleFunction } from './lambda/throttle-function.js';
+import { enableHub } from './securityhub/enable-hub.js';
+import { blockIp } from './wafv2/block-ip.js';
 import { enableTerminationProtection } from './ec2/enable-termination-protection.js';
 import { isolateInstance } from './ec2/isolate-instance.js';
 import { removeInstanceProfile } from './ec2/remove-instance-profile.js';
@@ -43,6 +52,17 @@ export const ACTIONS: readonly AnyAction[] = [
   blockAccountPublicAccess,
   // Network
   revokeWorldOpenIngress,
+  blockIp,
+  denyIpInNetworkAcl,
+  // Logging and defenses
+  startLogging,
+  enableDetector,
+  enableHub,
+  startRecorder,
+  enableFlowLogs,
+  // Workloads
+  throttleFunction,
+  stopTask,
   // Evidence
   gatherPrincipalActivity,
 ];

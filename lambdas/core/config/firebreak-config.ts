@@ -9,7 +9,7 @@ import { DetectionConfigSchema, DEFAULT_DETECTION_CONFIG } from '../detection/de
  * Playbooks that exist. A mode for any other id is rejected: a setting that does nothing must never be accepted silently.
  * Add an id here only together with its state machine in lib/playbooks.
  */
-export const PLAYBOOK_IDS = ['credential-compromise', 'compromised-instance', 'data-exposure', 'network-exposure'] as const;
+export const PLAYBOOK_IDS = ['credential-compromise', 'compromised-instance', 'data-exposure', 'network-exposure', 'defense-tampering', 'compromised-workload', 'malicious-ip'] as const;
 export const PlaybookIdSchema = z.enum(PLAYBOOK_IDS);
 export type PlaybookId = z.infer<typeof PlaybookIdSchema>;
 

@@ -123,7 +123,50 @@ export const ASFF_PRODUCT_ROUTES: Readonly<Record<string, RouteRule>> = {
  * Firebreak's own detection rules (rules/*.yml, by id) → playbook. A rule missing here routes by its finding's resource
  * class (RESOURCE_CLASS_ROUTES); a test lists every rule id in the pack against this table.
  */
-export const RULE_ROUTES: Readonly<Record<string, RouteRule>> = {};
+export const RULE_ROUTES: Readonly<Record<string, RouteRule>> = {
+  'ami-shared-publicly': notifyOnly('an AMI was made public: Firebreak has no un-share action yet'),
+  'cloudtrail-logging-stopped': defenses('CloudTrail logging was stopped or the trail deleted'),
+  'cloudtrail-selectors-changed': defenses('CloudTrail event selectors were narrowed: make sure the trail logs'),
+  'config-recording-stopped': defenses('AWS Config recording was stopped'),
+  'console-login-failed': notifyOnly('failed console sign-in: nothing to contain yet'),
+  'console-login-without-mfa': notifyOnly('console sign-in without MFA: a posture issue to follow up'),
+  'dns-query-logging-deleted': notifyOnly('Route 53 query logging deleted: Firebreak has no action to restore it'),
+  'ebs-snapshot-shared': notifyOnly('an EBS snapshot was shared: Firebreak has no un-share action yet'),
+  'ec2-instance-connect-key-pushed': notifyOnly('EC2 Instance Connect key pushed: routine unless correlated'),
+  'ec2-password-data-retrieved': credentials('Windows password data retrieved: contain the caller'),
+  'ec2-serial-console-key-pushed': credentials('serial console key pushed: contain the caller'),
+  'ec2-user-data-downloaded': credentials('instance user data (often secrets) downloaded: contain the caller'),
+  'ec2-user-data-modified': credentials('instance user data modified (persistence): contain the caller'),
+  'guardduty-disabled': defenses('GuardDuty was disabled or deleted'),
+  'iam-access-key-created-for-other-user': credentials('an access key was created for another user: contain the caller'),
+  'iam-admin-policy-attached': credentials('an administrator policy was attached: contain the caller'),
+  'iam-inline-admin-policy': credentials('an inline administrator policy was written: contain the caller'),
+  'iam-login-profile-created-for-other-user': credentials('a console password was set for another user: contain the caller'),
+  'iam-role-created': notifyOnly('a role was created: routine unless correlated'),
+  'iam-role-trust-opened': credentials('a role trust policy was opened to other accounts or everyone: contain the caller'),
+  'iam-user-created': notifyOnly('a user was created: routine unless correlated'),
+  'instance-credentials-used-outside-instance': credentials('instance role credentials used from outside the instance: revoke the sessions'),
+  'kms-key-deletion': notifyOnly('a KMS key was scheduled for deletion: cancel it by hand within the waiting period'),
+  'lambda-code-changed-by-human': workload('Lambda code changed by a person: throttle the function until reviewed'),
+  'lambda-permission-added': workload('a Lambda resource policy was extended: throttle the function until reviewed'),
+  'mutating-api-call': notifyOnly('a watched mutating call: notify only'),
+  'organization-leave-attempt': credentials('an attempt to leave the organization: contain the caller'),
+  'rds-snapshot-shared': notifyOnly('an RDS snapshot was shared: Firebreak has no database action'),
+  'rolesanywhere-trust-anchor-created': credentials('an IAM Roles Anywhere trust anchor was created (persistence): contain the caller'),
+  'root-account-usage': ROOT,
+  's3-bucket-logging-disabled': dataExposure('S3 server access logging was disabled on a bucket'),
+  's3-bucket-policy-changed': dataExposure('a bucket policy changed: remove any public statement'),
+  's3-public-access-block-removed': dataExposure('S3 Block Public Access was removed'),
+  'saml-provider-changed': credentials('a SAML identity provider was changed: contain the caller'),
+  'secrets-manager-secret-retrieved': credentials('a secret was read by an unusual caller: contain the caller'),
+  'security-group-opened-to-world': networkExposure('a security group was opened to the internet on an administration port'),
+  'securityhub-disabled': defenses('Security Hub was disabled'),
+  'ssm-parameter-decrypted': notifyOnly('a SecureString parameter was decrypted: notify only'),
+  'ssm-send-command': notifyOnly('SSM Run Command was used: notify only'),
+  'ssm-start-session': notifyOnly('an SSM session was started: notify only'),
+  'sts-federation-token': credentials('GetFederationToken (a way to outlive key deactivation): contain the caller'),
+  'vpc-flow-logs-deleted': defenses('VPC flow logs were deleted'),
+};
 
 /** Fallback for rule findings (and anything else) by the resource class the normalizer assigned. */
 export const RESOURCE_CLASS_ROUTES: Readonly<Record<string, RouteRule>> = {

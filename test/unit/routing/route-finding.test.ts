@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PLAYBOOK_IDS } from '../../../lambdas/core/config/firebreak-config.js';
 import { routingCoverage } from '../../../lambdas/core/routing/coverage.js';
 import { GUARDDUTY_FINDING_TYPES } from '../../../lambdas/core/routing/guardduty-finding-types.js';
 import { asffControlKey, guardDutyRule, nativeGuardDutyType, routeFinding } from '../../../lambdas/core/routing/route-finding.js';
+import { RULE_ROUTES } from '../../../lambdas/core/routing/routing-table.js';
 import { finding } from '../actions/action-test-kit.js';
 
 const tsvTypes = readFileSync(new URL('../../fixtures/guardduty/finding-types.tsv', import.meta.url), 'utf8')
@@ -82,5 +83,27 @@ describe('routing table', () => {
     expect(counts.guardDutyTypes).toBe(198);
     expect(counts.guardDutyContained + counts.guardDutyNotifyOnly).toBe(198);
     expect(Object.values(counts.byPlaybook).reduce((a, b) => a + b, 0)).toBe(198);
+  });
+});
+
+describe('detection rule routes', () => {
+  const rulesDir = new URL('../../../rules/', import.meta.url);
+  const ruleNames = readdirSync(rulesDir)
+    .filter((file) => file.endsWith('.yml'))
+    .map((file) => /^name:\s*(\S+)/m.exec(readFileSync(new URL(file, rulesDir), 'utf8'))?.[1])
+    .filter((name): name is string => Boolean(name));
+
+  it('every rule of the built-in pack has an explicit route', () => {
+    expect(ruleNames.length).toBeGreaterThan(30);
+    expect(ruleNames.filter((name) => !RULE_ROUTES[name])).toEqual([]);
+  });
+
+  it('no route names a rule that does not exist', () => {
+    expect(Object.keys(RULE_ROUTES).filter((name) => !ruleNames.includes(name))).toEqual([]);
+  });
+
+  it('a rule finding routes by its rule id', () => {
+    const route = routeFinding(finding({ type: 'security-group-opened-to-world', ruleId: 'security-group-opened-to-world', source: 'cloudtrail', product: 'Firebreak', resourceClass: 'SecurityGroup' }));
+    expect(route).toMatchObject({ playbook: 'network-exposure', matchedBy: 'rule:security-group-opened-to-world' });
   });
 });
