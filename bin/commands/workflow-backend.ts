@@ -8,6 +8,7 @@ import { FirebreakError, NotFoundError } from '../../lambdas/core/errors.js';
 import { SecurityHubWorkflowSync } from '../../lambdas/securityhub-sync/securityhub-workflow.js';
 import { ApprovalStore } from '../../lambdas/store/approval-store.js';
 import { IncidentRepository } from '../../lambdas/store/incident-repository.js';
+import type { CloudFormationTemplate } from '../../lib/local/template-intrinsics.js';
 import { UsageError } from './command.js';
 
 /**
@@ -128,6 +129,8 @@ async function openStackBackend(options: BackendOptions, env: BackendEnvironment
   };
 }
 
+const templateCache = new Map<string, CloudFormationTemplate>();
+
 async function openLocalBackend(events: readonly string[], configPath: string | undefined): Promise<WorkflowBackend> {
   // Read and parse every event first: a typo in a path should not cost a synth.
   const inputs = events.map((path) => {
@@ -145,7 +148,14 @@ async function openLocalBackend(events: readonly string[], configPath: string | 
   });
   // Loaded lazily: the local runtime synthesizes the stack, which a deployed-stack command never needs.
   const [{ createLocalRuntime }, { loadConfigFile }] = await Promise.all([import('../../lib/local/local-runtime.js'), import('../../lib/config.js')]);
-  const runtime = await createLocalRuntime(configPath ? { config: loadConfigFile(configPath) } : {});
+  const config = configPath ? loadConfigFile(configPath) : undefined;
+  // One synth per config and process: the template depends on nothing else (in-process callers, e.g. tests, reuse it).
+  const cacheKey = config?.json ?? '{}';
+  const runtime = await createLocalRuntime({
+    ...(config ? { config } : {}),
+    ...(templateCache.get(cacheKey) ? { template: templateCache.get(cacheKey) } : {}),
+  });
+  templateCache.set(cacheKey, runtime.template);
   try {
     for (const input of inputs) await runtime.replay(input);
   } catch (error) {
