@@ -2,7 +2,7 @@ import { CreateSnapshotCommand, DescribeSnapshotsCommand } from '@aws-sdk/client
 import { awsCall } from '../aws-session.js';
 import { defineAction } from '../define-action.js';
 import { instanceFromFinding, InstanceParamsSchema, instanceProtection, liveInstanceOrOutcome, type InstanceParams } from './instance-params.js';
-import { INCIDENT_TAG } from './tag-instance.js';
+import { INCIDENT_TAG } from './incident-tags.js';
 
 function snapshotRequest(volumeId: string, instanceId: string, incidentId: string) {
   return {

@@ -6,8 +6,9 @@ import { awsCall } from '../aws-session.js';
 import { defineAction } from '../define-action.js';
 import { instanceFromFinding, InstanceParamsSchema, instanceProtection, liveInstanceOrOutcome, type InstanceParams } from './instance-params.js';
 
-export const INCIDENT_TAG = 'firebreak:incident';
-export const STATUS_TAG = 'firebreak:status';
+import { INCIDENT_TAG, STATUS_TAG } from './incident-tags.js';
+
+export { INCIDENT_TAG, STATUS_TAG } from './incident-tags.js';
 
 const PriorStateSchema = z.object({ instanceId: z.string(), previous: z.record(z.string(), z.string()) });
 

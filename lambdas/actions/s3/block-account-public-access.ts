@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { parseOrThrow } from '../../core/zod-issues.js';
 import { awsCall } from '../aws-session.js';
 import { defineAction } from '../define-action.js';
-import { BLOCK_ALL, blocksAll } from './block-public-access.js';
+import { BLOCK_ALL, blocksAll } from './public-access-block-settings.js';
 
 const ParamsSchema = z.strictObject({ accountId: z.string().regex(/^\d{12}$/) });
 type Params = z.infer<typeof ParamsSchema>;

@@ -4,20 +4,14 @@ import { parseOrThrow } from '../../core/zod-issues.js';
 import { isNotFoundError } from '../aws-errors.js';
 import { awsCall } from '../aws-session.js';
 import { defineAction } from '../define-action.js';
+import { BLOCK_ALL, blocksAll } from './public-access-block-settings.js';
 import { bucketFromFinding, BucketParamsSchema, bucketRefusal, type BucketParams } from './bucket-params.js';
 
-export const BLOCK_ALL: Required<Pick<PublicAccessBlockConfiguration, 'BlockPublicAcls' | 'IgnorePublicAcls' | 'BlockPublicPolicy' | 'RestrictPublicBuckets'>> = {
-  BlockPublicAcls: true,
-  IgnorePublicAcls: true,
-  BlockPublicPolicy: true,
-  RestrictPublicBuckets: true,
-};
+export { BLOCK_ALL, blocksAll } from './public-access-block-settings.js';
 
 const ConfigurationSchema = z.object({ BlockPublicAcls: z.boolean().optional(), IgnorePublicAcls: z.boolean().optional(), BlockPublicPolicy: z.boolean().optional(), RestrictPublicBuckets: z.boolean().optional() });
 const PriorStateSchema = z.object({ bucketName: z.string(), configuration: ConfigurationSchema.nullable() });
 
-export const blocksAll = (c: PublicAccessBlockConfiguration | null | undefined) =>
-  Boolean(c?.BlockPublicAcls && c.IgnorePublicAcls && c.BlockPublicPolicy && c.RestrictPublicBuckets);
 
 /** The bucket's Block Public Access configuration, or null when it has none. */
 async function currentConfiguration(s3: S3Client, bucketName: string): Promise<PublicAccessBlockConfiguration | null> {
