@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ValidationError } from '../../lambdas/core/errors.js';
 import { TemplateIntrinsics, type CloudFormationTemplate, type TemplateTarget } from './template-intrinsics.js';
 
@@ -38,8 +42,21 @@ type AslValidator = (
 ) => { isValid: boolean; errorsText: (separator?: string) => string };
 
 const require = createRequire(import.meta.url);
-/** Definitions already validated in this process (tests and benchmarks synthesize the same stack repeatedly). */
+/**
+ * Definitions already found valid, by content hash: in this process (tests synthesize the same stack repeatedly) and on
+ * disk (each `firebreak replay` is a new process). Content-addressed, so a changed playbook is always validated again.
+ */
 const validatedDefinitions = new Set<string>();
+const VALIDATED_DIR = join(tmpdir(), 'firebreak-asl-validated');
+
+function rememberValid(marker: string): void {
+  try {
+    mkdirSync(VALIDATED_DIR, { recursive: true });
+    writeFileSync(marker, '');
+  } catch {
+    // A read-only temp dir only costs the next run a validation.
+  }
+}
 
 /**
  * Every AWS::StepFunctions::StateMachine of a synthesized template (`Template.fromStack(stack).toJSON()`), its
@@ -66,14 +83,17 @@ export function resolveStateMachineDefinitions(template: CloudFormationTemplate,
  */
 function validateAll(machines: readonly ResolvedStateMachine[]): void {
   if (machines.length === 0) return;
-  const validate = require('asl-validator') as AslValidator;
-  // The validator writes default QueryLanguage fields into what it is given: hand it copies.
-  const branches = machines.map(({ definition }) => structuredClone({ StartAt: definition.StartAt, States: definition.States }));
+  // State names must be unique across one document, and playbooks share theirs (ChooseMode, MarkContained ...): each
+  // machine's names get its own prefix. The copies also keep the validator's writes (default QueryLanguage) off ours.
+  const branches = machines.map(({ definition }, index) => prefixStateNames({ StartAt: definition.StartAt, States: definition.States }, `M${index}_`));
   const combined = { StartAt: 'All', States: { All: { Type: 'Parallel', Branches: branches, End: true } } };
-  const key = JSON.stringify(combined);
-  if (validatedDefinitions.has(key)) return;
+  const key = createHash('sha256').update(JSON.stringify(combined)).digest('hex');
+  const marker = join(VALIDATED_DIR, key);
+  if (validatedDefinitions.has(key) || existsSync(marker)) return;
+  const validate = require('asl-validator') as AslValidator;
   if (validate(combined, { checkPaths: true, checkArn: true }).isValid) {
     validatedDefinitions.add(key);
+    rememberValid(marker);
     return;
   }
   for (const { logicalId, definition } of machines) {
@@ -112,6 +132,26 @@ function refuseUnsupportedLocally(logicalId: string, definition: AslDefinition):
       throw new ValidationError(`state machine ${logicalId}, state ${name} ${problem}, which the local runner executes wrongly`);
     }
   }
+}
+
+/** A copy of `definition` with every state name (and every reference to one) prefixed. */
+function prefixStateNames(definition: AslDefinition, prefix: string): AslDefinition {
+  const rename = (name: unknown) => (typeof name === 'string' ? `${prefix}${name}` : name);
+  const states = Object.fromEntries(
+    Object.entries(definition.States).map(([name, state]) => {
+      const copy: Record<string, unknown> = structuredClone(state);
+      if (copy.Next !== undefined) copy.Next = rename(copy.Next);
+      if (copy.Default !== undefined) copy.Default = rename(copy.Default);
+      for (const list of ['Choices', 'Catch'] as const) {
+        if (Array.isArray(copy[list])) copy[list] = (copy[list] as Record<string, unknown>[]).map((rule) => ({ ...rule, ...(rule.Next !== undefined ? { Next: rename(rule.Next) } : {}) }));
+      }
+      if (Array.isArray(state.Branches)) copy.Branches = state.Branches.map((branch) => prefixStateNames(branch, prefix));
+      if (state.Iterator) copy.Iterator = prefixStateNames(state.Iterator, prefix);
+      if (state.ItemProcessor) copy.ItemProcessor = { ...(copy.ItemProcessor as object), ...prefixStateNames(state.ItemProcessor, prefix) };
+      return [rename(name) as string, copy as AslState];
+    }),
+  );
+  return { ...definition, StartAt: rename(definition.StartAt) as string, States: states };
 }
 
 /** Every state, including those inside Parallel branches and Map iterators. */
