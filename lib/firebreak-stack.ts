@@ -10,7 +10,7 @@ import type { PlaybookDefinition } from '../lambdas/core/playbooks/playbook-defi
 import { Approvals } from './approvals.js';
 import type { LoadedConfig } from './config.js';
 import { IncidentStore } from './incident-store.js';
-import { Ingestion, type CloudTrailPattern } from './ingestion.js';
+import { detectionCloudTrailPatterns, Ingestion, type CloudTrailPattern } from './ingestion.js';
 import { LogEncryptionKey } from './log-encryption-key.js';
 import { Notifications } from './notifications.js';
 import { PlaybookStateMachine } from './playbooks/playbook-state-machine.js';
@@ -22,7 +22,7 @@ export interface FirebreakStackProps extends StackProps {
   readonly config: LoadedConfig;
   /** Playbooks to build, one state machine each. */
   readonly playbooks: readonly PlaybookDefinition[];
-  /** CloudTrail patterns from the detection rule set. @default the fixed selection in lib/ingestion.ts */
+  /** CloudTrail patterns. @default generated from the config's active detection rules (`detection.packs`, `disabledRules`) */
   readonly cloudTrailPatterns?: readonly CloudTrailPattern[];
 }
 
@@ -117,7 +117,10 @@ export class FirebreakStack extends Stack {
     detect.addEnvironment('NOTIFY_FUNCTION_NAME', notify.function.functionName);
     iam.Grant.addToPrincipal({ grantee: detect.role, actions: ['lambda:InvokeFunction'], resourceArns: [notify.function.functionArn] });
 
-    new Ingestion(this, 'Ingestion', { detector: detect.function, cloudTrailPatterns: props.cloudTrailPatterns });
+    new Ingestion(this, 'Ingestion', {
+      detector: detect.function,
+      cloudTrailPatterns: props.cloudTrailPatterns ?? detectionCloudTrailPatterns(config.config.detection),
+    });
     new SlaSchedule(this, 'SlaSchedule', { sla, responseTimeTarget: config.config.responseTimeTarget });
 
     new CfnOutput(this, STACK_OUTPUTS.incidentTableName, { value: this.incidentStore.table.tableName });

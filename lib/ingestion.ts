@@ -7,6 +7,7 @@ import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { cloudTrailPatternsFor } from '../lambdas/core/rules/eventbridge-patterns.js';
 import { activeRules } from '../lambdas/core/rules/rule-pack.js';
+import { DEFAULT_DETECTION_CONFIG, type DetectionConfig } from '../lambdas/core/detection/detection-config.js';
 
 /** EventBridge refuses an event pattern longer than this (characters of its JSON). */
 export const EVENT_PATTERN_MAX_CHARS = 4096;
@@ -27,9 +28,12 @@ export interface CloudTrailPattern {
   readonly pattern: Readonly<Record<string, unknown>>;
 }
 
-/** The patterns the built-in detection rules need: only events some rule could match invoke the detector. */
-export function detectionCloudTrailPatterns(): CloudTrailPattern[] {
-  return cloudTrailPatternsFor(activeRules());
+/**
+ * The patterns the active detection rules need (config `detection.packs` minus `detection.disabledRules`): only events some
+ * rule could match invoke the detector, so the rules and the detector always agree.
+ */
+export function detectionCloudTrailPatterns(detection: Pick<DetectionConfig, 'packs' | 'disabledRules'> = DEFAULT_DETECTION_CONFIG): CloudTrailPattern[] {
+  return cloudTrailPatternsFor(activeRules(detection.packs, detection.disabledRules));
 }
 
 /** Security Hub custom action id users create ("Send to Firebreak"): its findings go to the detector whatever their state. */
@@ -62,7 +66,7 @@ export const FINDING_PATTERNS = {
 export interface IngestionProps {
   /** The detect function every rule targets. */
   readonly detector: lambda.IFunction;
-  /** CloudTrail (and console sign-in) patterns. @default detectionCloudTrailPatterns(): what the built-in rules use */
+  /** CloudTrail (and console sign-in) patterns. @default detectionCloudTrailPatterns(): what the default rule packs use */
   readonly cloudTrailPatterns?: readonly CloudTrailPattern[];
   /** Delivery retries before an event goes to the DLQ. @default 8 */
   readonly retryAttempts?: number;

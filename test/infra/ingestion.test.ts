@@ -135,6 +135,24 @@ describe('EventBridge rules of the synthesized stack', () => {
   });
 });
 
+describe('CloudTrail rules follow the detection config', () => {
+  it('drop the read-only rule (and its costly state) when the rules that need read-only events are disabled', () => {
+    const readOnlyRules = [...new Set(detectionCloudTrailPatterns().filter((p) => p.readOnly).flatMap((p) => p.rules ?? []))];
+    const detection = { packs: ['builtin'] as const, disabledRules: readOnlyRules };
+    expect(readOnlyRules.length).toBeGreaterThan(0);
+
+    const { template } = synthFirebreak({ config: { detection } });
+
+    const synthesized = Object.entries(template.findResources('AWS::Events::Rule')).filter(([id]) => id.startsWith('IngestionCloudTrail'));
+    expect(synthesized.map(([, rule]) => (rule as RuleResource).Properties.EventPattern)).toEqual(
+      detectionCloudTrailPatterns({ packs: ['builtin'], disabledRules: readOnlyRules }).map((p) => p.pattern),
+    );
+    expect(synthesized.map(([, rule]) => (rule as RuleResource).Properties.State)).not.toContain('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
+    const getSecretValue = cloudTrailEnvelope(pantherRecord('infra/aws_secretsmanager_retrieve_secrets.tests.json', 'GetSecretValue'));
+    expect(synthesized.some(([, rule]) => compileEventPattern((rule as RuleResource).Properties.EventPattern)(getSecretValue))).toBe(false);
+  });
+});
+
 describe('Ingestion', () => {
   const manyNames = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}SomeRatherLongApiOperationName${i}`);
 
