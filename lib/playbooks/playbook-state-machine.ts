@@ -103,7 +103,14 @@ export class PlaybookStateMachine extends Construct {
         stateName: name,
         lambdaFunction: functions.approvalRequest,
         integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-        payload: sfn.TaskInput.fromObject({ 'incidentId.$': '$.incidentId', step, taskToken: sfn.JsonPath.taskToken, summary }),
+        // timeoutSeconds: the approval link and `firebreak approve` stay valid exactly as long as this gate waits.
+        payload: sfn.TaskInput.fromObject({
+          'incidentId.$': '$.incidentId',
+          step,
+          taskToken: sfn.JsonPath.taskToken,
+          summary,
+          timeoutSeconds: definition.approvalTimeoutSeconds,
+        }),
         taskTimeout: sfn.Timeout.duration(Duration.seconds(definition.approvalTimeoutSeconds)),
         retryOnServiceExceptions: false,
         resultPath: `$.approvals.${name}`,
