@@ -33,6 +33,8 @@ const NAME_PROPERTIES: Readonly<Record<string, string>> = {
   'AWS::IAM::Role': 'RoleName',
   'AWS::Events::Rule': 'Name',
   'AWS::Logs::LogGroup': 'LogGroupName',
+  'AWS::SecretsManager::Secret': 'Name',
+  'AWS::IAM::ManagedPolicy': 'ManagedPolicyName',
 };
 
 export class TemplateIntrinsics {
@@ -105,6 +107,10 @@ export class TemplateIntrinsics {
         return `arn:aws:logs:${region}:${accountId}:log-group:${name}:*`;
       case 'AWS::Events::Rule':
         return `arn:aws:events:${region}:${accountId}:rule/${name}`;
+      case 'AWS::SecretsManager::Secret':
+        return `arn:aws:secretsmanager:${region}:${accountId}:secret:${name}`;
+      case 'AWS::IAM::ManagedPolicy':
+        return `arn:aws:iam::${accountId}:policy/${name}`;
       default: {
         const service = resource.Type.split('::')[1]?.toLowerCase() ?? 'unknown';
         return `arn:aws:${service}:${region}:${accountId}:${name}`;
@@ -136,6 +142,8 @@ export class TemplateIntrinsics {
     switch (resource.Type) {
       case 'AWS::StepFunctions::StateMachine':
       case 'AWS::SNS::Topic':
+      case 'AWS::SecretsManager::Secret':
+      case 'AWS::IAM::ManagedPolicy':
         return this.arn(name);
       case 'AWS::SQS::Queue':
         return `https://sqs.${this.target.region}.amazonaws.com/${this.target.accountId}/${this.physicalName(name)}`;
