@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../../lambdas/
 import { IncidentRepository, incidentIdFor, VersionConflictError, type OpenOrJoinInput } from '../../../lambdas/store/incident-repository.js';
 import { startTestTable, type TestTable } from '../../support/dynalite.js';
 import { guardDutyIamFinding, principalCorrelationKey } from '../../support/workflow-findings.js';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 
 let table: TestTable;
 let tableName: string;
@@ -131,6 +131,23 @@ describe('openOrJoin', () => {
     expect(results.filter((result) => result.outcome === 'joined')).toHaveLength(3);
     const [incident] = await repo.list({});
     expect(incident!.findingKeys.sort()).toEqual(findings.map((finding) => finding.dedupKey).sort());
+  });
+
+  it('takes over a correlation key whose creator crashed before writing its incident', async () => {
+    const finding = guardDutyIamFinding();
+    // The crashed creator claimed the key for its (deterministic) incident id, then died.
+    await table.doc.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { pk: `CORR#${principalCorrelationKey(finding)}`, sk: 'WINDOW', incidentId: 'inc-never-written', windowEndsAt: Math.floor(now.getTime() / 1000) + 3600 },
+      }),
+    );
+
+    const result = await repo.openOrJoin(input());
+
+    expect(result.outcome).toBe('created');
+    const window = await table.doc.send(new GetCommand({ TableName: tableName, Key: { pk: `CORR#${principalCorrelationKey(finding)}`, sk: 'WINDOW' } }));
+    expect(window.Item?.incidentId).toBe(result.incident.incidentId);
   });
 
   it('recovers from a crash between the incident write and the finding link: the retry still reports created', async () => {
