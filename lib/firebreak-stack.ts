@@ -8,6 +8,7 @@ import { ValidationError } from '../lambdas/core/errors.js';
 import type { FunctionKind } from '../lambdas/core/playbook-contract.js';
 import type { PlaybookDefinition } from '../lambdas/core/playbooks/playbook-definition.js';
 import { Approvals } from './approvals.js';
+import { DeadLetterAlarms } from './dead-letter-alarms.js';
 import type { LoadedConfig } from './config.js';
 import { IncidentStore } from './incident-store.js';
 import { detectionCloudTrailPatterns, Ingestion, type CloudTrailPattern } from './ingestion.js';
@@ -117,11 +118,19 @@ export class FirebreakStack extends Stack {
     detect.addEnvironment('NOTIFY_FUNCTION_NAME', notify.function.functionName);
     iam.Grant.addToPrincipal({ grantee: detect.role, actions: ['lambda:InvokeFunction'], resourceArns: [notify.function.functionArn] });
 
-    new Ingestion(this, 'Ingestion', {
+    const ingestion = new Ingestion(this, 'Ingestion', {
       detector: detect.function,
       cloudTrailPatterns: props.cloudTrailPatterns ?? detectionCloudTrailPatterns(config.config.detection),
     });
     new SlaSchedule(this, 'SlaSchedule', { sla, responseTimeTarget: config.config.responseTimeTarget });
+    new DeadLetterAlarms(this, 'DeadLetterAlarms', {
+      queues: {
+        ingestion: ingestion.deadLetterQueue,
+        ...Object.fromEntries(Object.entries(this.functions).map(([kind, fn]) => [kind, fn.deadLetterQueue])),
+      },
+      topic: this.notifications.topic,
+      topicKey: this.notifications.key,
+    });
 
     new CfnOutput(this, STACK_OUTPUTS.incidentTableName, { value: this.incidentStore.table.tableName });
     new CfnOutput(this, STACK_OUTPUTS.notificationTopicArn, { value: this.notifications.topic.topicArn });

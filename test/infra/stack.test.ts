@@ -294,6 +294,33 @@ describe('approval endpoint and SLA sweep', () => {
   });
 });
 
+describe('dead-letter queues', () => {
+  it('each raise an alarm to the notifications topic as soon as one event waits there', () => {
+    const queues = Object.keys(template.findResources('AWS::SQS::Queue'));
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: Record<string, unknown> }[];
+
+    expect(queues).toHaveLength(FUNCTION_KINDS.length + 1);
+    expect(alarms.map((a) => (a.Properties.Dimensions as { Value: { 'Fn::GetAtt': [string, string] } }[])[0]!.Value['Fn::GetAtt'][0]).sort()).toEqual(queues.sort());
+    for (const alarm of alarms) {
+      expect(alarm.Properties).toMatchObject({
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Namespace: 'AWS/SQS',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: expect.stringMatching(/^NotificationsTopic/) }],
+      });
+    }
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'] }),
+        ]),
+      },
+    });
+  });
+});
+
 describe('outputs', () => {
   it('names the table, the topic and the state machines for the CLI', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
