@@ -8,9 +8,10 @@ import { FirebreakError } from '../core/errors.js';
 import type { Finding } from '../core/findings/finding.js';
 import type { Incident, TimelineEntry } from '../core/incidents/incident.js';
 import { PlaybookInputSchema, type PlaybookInput } from '../core/playbook-contract.js';
+import { modeAfterBreaker, type BreakerAdmission, type CircuitBreaker } from '../core/routing/circuit-breaker-policy.js';
 import { routeFinding, type Route } from '../core/routing/route-finding.js';
 import type { CorrelationWindowStore } from '../core/rules/correlation-window.js';
-import type { OpenOrJoinInput, OpenOrJoinOutcome } from '../store/incident-repository.js';
+import { incidentIdFor, type OpenOrJoinInput, type OpenOrJoinOutcome } from '../store/incident-repository.js';
 
 /** The part of IncidentRepository the detect handler uses (structural, so tests and the local runtime pass the real one). */
 export interface DetectRepository {
@@ -43,6 +44,8 @@ export interface DetectHandlerDeps {
    * it asynchronously with `{incidentId, event: 'notify_only'}`; playbooks notify for themselves.
    */
   readonly notifyFunctionName?: string;
+  /** Blast-radius limit (contain): beyond N automatic containments per account and window, playbooks start in approve mode. */
+  readonly circuitBreaker?: CircuitBreaker;
 }
 
 /** One finding's fate. */
@@ -137,12 +140,14 @@ export function createDetectHandler(deps: DetectHandlerDeps): DetectHandler {
     return executionArn;
   };
 
-  const routedEntry = (incident: Incident, route: Route, mode: PlaybookMode, scored: ScoredFinding) =>
+  const routedEntry = (incident: Incident, route: Route, mode: PlaybookMode, scored: ScoredFinding, breaker?: BreakerAdmission) =>
     deps.repository.appendTimeline(incident.incidentId, {
       actor: 'firebreak',
       kind: 'routed',
-      message: `routed to ${route.playbook} (${mode}): ${route.reason}`,
-      data: { playbook: route.playbook, mode, matchedBy: route.matchedBy, riskScore: scored.riskScore, scoreReasons: scored.scoreReasons },
+      message:
+        `routed to ${route.playbook} (${mode}): ${route.reason}` +
+        (breaker && !breaker.admitted ? ` — circuit breaker open: ${breaker.count} automatic containments in this account since ${breaker.windowStart} (limit ${breaker.limit}), approval required` : ''),
+      data: { playbook: route.playbook, mode, matchedBy: route.matchedBy, riskScore: scored.riskScore, scoreReasons: scored.scoreReasons, ...(breaker ? { circuitBreaker: breaker } : {}) },
     });
 
   /** Invoked once per notify-only incident; the timeline entry makes a retried delivery notify only if the first did not. */
@@ -179,7 +184,13 @@ export function createDetectHandler(deps: DetectHandlerDeps): DetectHandler {
       logger.info('finding below the severity threshold: no incident', { ...base, scoreReasons: scored.scoreReasons });
       return { ...base, outcome: 'below-threshold' };
     }
-    const mode = modeFor(deps.config, scored.finding, route);
+    let mode = modeFor(deps.config, scored.finding, route);
+    // Dry-run changes nothing, so it does not count against the blast-radius limit.
+    const breaker =
+      mode === 'auto' && !deps.config.dryRun && deps.circuitBreaker
+        ? await deps.circuitBreaker.admit(scored.finding.accountId, incidentIdFor(scored.finding.dedupKey))
+        : undefined;
+    mode = modeAfterBreaker(mode, breaker);
     const finding = route.escalate ? escalated(scored.finding, route.escalate) : scored.finding;
     const { outcome, incident } = await deps.repository.openOrJoin({
       finding,
@@ -198,7 +209,7 @@ export function createDetectHandler(deps: DetectHandlerDeps): DetectHandler {
       if (outcome === 'created') await routedEntry(incident, route, mode, scored);
       await notifyOnly(incident, outcome);
     } else if (startsHere) {
-      if (outcome === 'created') await routedEntry(incident, route, mode, scored);
+      if (outcome === 'created') await routedEntry(incident, route, mode, scored, breaker);
       executionArn = await startPlaybook(incident);
     }
     logger.info(outcome === 'created' ? 'incident opened' : `finding ${outcome}`, { ...log, executionArn });

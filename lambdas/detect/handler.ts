@@ -3,6 +3,7 @@ import { createAwsClients } from '../aws/clients.js';
 import { parseFirebreakConfig } from '../core/config/firebreak-config.js';
 import { readEnvironment } from '../core/environment.js';
 import { createLogger } from '../observability/logger.js';
+import { CircuitBreakerStore } from '../store/circuit-breaker-store.js';
 import { IncidentRepository } from '../store/incident-repository.js';
 import { createDetectHandler, type DetectHandler } from './create-detect-handler.js';
 
@@ -30,10 +31,12 @@ let cached: DetectHandler | undefined;
 function coldStart(): DetectHandler {
   const env = readEnvironment(EnvironmentSchema);
   const clients = createAwsClients();
+  const config = parseFirebreakConfig(JSON.parse(env.FIREBREAK_CONFIG));
   return createDetectHandler({
     clients,
     repository: new IncidentRepository(clients.documentClient(), env.INCIDENT_TABLE_NAME),
-    config: parseFirebreakConfig(JSON.parse(env.FIREBREAK_CONFIG)),
+    config,
+    circuitBreaker: new CircuitBreakerStore(clients.documentClient(), env.INCIDENT_TABLE_NAME, config.circuitBreaker),
     playbookArns: z.record(z.string(), z.string()).parse(JSON.parse(env.PLAYBOOK_ARNS)),
     logger: createLogger('firebreak-detect'),
     ...(env.NOTIFY_FUNCTION_NAME ? { notifyFunctionName: env.NOTIFY_FUNCTION_NAME } : {}),

@@ -4,6 +4,7 @@ import { DurationSchema } from './duration.js';
 import { parseOrThrow } from '../zod-issues.js';
 import { SuppressionSchema } from '../scoring/suppression.js';
 import { DetectionConfigSchema, DEFAULT_DETECTION_CONFIG } from '../detection/detection-config.js';
+import { CircuitBreakerConfigSchema } from '../routing/circuit-breaker-policy.js';
 
 /**
  * Playbooks that exist. A mode for any other id is rejected: a setting that does nothing must never be accepted silently.
@@ -118,6 +119,8 @@ export const FirebreakConfigSchema = z.strictObject({
   suppressions: z.array(SuppressionSchema).default([]),
   /** Rule packs, disabled rules, correlation thresholds/windows (brute force ...). */
   detection: DetectionConfigSchema.default(DEFAULT_DETECTION_CONFIG),
+  /** Blast-radius limit on automatic containments per account and window; beyond it playbooks wait for approval. */
+  circuitBreaker: CircuitBreakerConfigSchema,
 }, unknownKeyError);
 export type FirebreakConfig = z.infer<typeof FirebreakConfigSchema>;
 export type FirebreakConfigInput = z.input<typeof FirebreakConfigSchema>;

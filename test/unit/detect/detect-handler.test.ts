@@ -14,6 +14,12 @@ const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../fixture
 const CREDENTIAL_EVENT = fixture('guardduty-iam-credential-finding.json');
 const SAMPLE_EVENT = fixture('guardduty-iam-tor-sample.json');
 const STOP_LOGGING_RECORD = fixture('cloudtrail-stop-logging.json');
+// Root activity is routed to no playbook (CRITICAL notification only): StopLogging now has the defense-tampering playbook.
+const ROOT_LOGIN_RECORD = (
+  JSON.parse(readFileSync(new URL('../../fixtures/cloudtrail/panther-analysis-tests/aws_console_root_login.tests.json', import.meta.url), 'utf8')) as {
+    Tests: { Name: string; Log: unknown }[];
+  }
+).Tests.find((t) => t.Name === 'Successful Root Login')!.Log;
 const PLAYBOOK_ARN = 'arn:aws:states:us-east-1:111122223333:stateMachine:CredentialCompromise';
 const NOW = new Date('2026-11-25T15:00:00Z');
 
@@ -179,16 +185,16 @@ describe('detect handler', () => {
     // Prepare
     const { handler, repository } = await setup();
     // Act
-    const first = await handler(STOP_LOGGING_RECORD);
-    const again = await handler(STOP_LOGGING_RECORD);
+    const first = (await handler(ROOT_LOGIN_RECORD)).findings.find((f) => f.outcome !== 'below-threshold');
+    const again = (await handler(ROOT_LOGIN_RECORD)).findings.find((f) => f.outcome !== 'below-threshold');
     // Assert
-    expect(first.findings[0]).toMatchObject({ outcome: 'created', mode: 'notify', route: { playbook: 'notify-only' } });
-    expect(again.findings[0]?.outcome).toBe('duplicate');
+    expect(first).toMatchObject({ outcome: 'created', mode: 'notify', route: { playbook: 'notify-only' } });
+    expect(again?.outcome).toBe('duplicate');
     const invokes = lambda.commandCalls(InvokeCommand).map((call) => call.args[0].input);
     expect(invokes).toHaveLength(1);
     expect(invokes[0]).toMatchObject({ FunctionName: 'firebreak-notify', InvocationType: 'Event' });
-    expect(JSON.parse(new TextDecoder().decode(invokes[0]!.Payload as Uint8Array))).toEqual({ incidentId: first.findings[0]!.incidentId, event: 'notify_only' });
+    expect(JSON.parse(new TextDecoder().decode(invokes[0]!.Payload as Uint8Array))).toEqual({ incidentId: first!.incidentId, event: 'notify_only' });
     expect(startCalls()).toHaveLength(0);
-    expect((await repository.timeline(first.findings[0]!.incidentId!)).map((entry) => entry.kind)).toContain('notify_requested');
+    expect((await repository.timeline(first!.incidentId!)).map((entry) => entry.kind)).toContain('notify_requested');
   });
 });
