@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileEventPattern } from '../../lib/local/event-pattern-matcher.js';
 import { detectionCloudTrailPatterns, EVENT_PATTERN_MAX_CHARS, Ingestion } from '../../lib/ingestion.js';
@@ -150,6 +151,19 @@ describe('CloudTrail rules follow the detection config', () => {
     expect(synthesized.map(([, rule]) => (rule as RuleResource).Properties.State)).not.toContain('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
     const getSecretValue = cloudTrailEnvelope(pantherRecord('infra/aws_secretsmanager_retrieve_secrets.tests.json', 'GetSecretValue'));
     expect(synthesized.some(([, rule]) => compileEventPattern((rule as RuleResource).Properties.EventPattern)(getSecretValue))).toBe(false);
+  });
+});
+
+describe('global services', () => {
+  it('note on synth that IAM, STS and sign-in events reach EventBridge only in us-east-1 when deployed elsewhere', () => {
+    const elsewhere = synthFirebreak({ props: { env: { account: '123456789012', region: 'eu-west-1' } } }).stack;
+    const home = synthFirebreak({ props: { env: { account: '123456789012', region: 'us-east-1' } } }).stack;
+
+    const notes = (stack: typeof home) => Annotations.fromStack(stack).findInfo('*', Match.stringLikeRegexp('us-east-1'));
+    expect(notes(elsewhere).map((note) => String(note.entry.data))).toEqual([
+      'IAM, STS and console sign-in events reach EventBridge only in us-east-1; this stack is in eu-west-1. Deploy Firebreak in us-east-1 too, or forward those events here.',
+    ]);
+    expect(notes(home)).toEqual([]);
   });
 });
 
