@@ -91,6 +91,8 @@ interface FindingLink {
   incidentId: string;
   count: number;
   lastSeen: string;
+  /** How many times the finding recurred after its incident was over (0 = its first incident). */
+  generation: number;
 }
 
 export class IncidentRepository {
@@ -105,15 +107,65 @@ export class IncidentRepository {
   async openOrJoin(input: OpenOrJoinInput): Promise<{ outcome: OpenOrJoinOutcome; incident: Incident }> {
     const { finding } = input;
     const existing = await this.findingLink(finding.dedupKey);
-    if (existing) return this.duplicate(existing, finding);
+    if (existing) return this.duplicate(existing, input);
+    return this.arrive(input, incidentIdFor(finding.dedupKey));
+  }
 
-    const ownId = incidentIdFor(finding.dedupKey);
+  /**
+   * A finding that belongs to no active incident: join the active incident holding its correlation key, or open `ownId`.
+   * `previous` is the finding's link to an incident that is over (a recurrence): the link is moved, not created.
+   */
+  private async arrive(input: OpenOrJoinInput, ownId: string, previous?: FindingLink): Promise<{ outcome: OpenOrJoinOutcome; incident: Incident }> {
     const correlate = input.correlationKey.length > 0 && input.correlationWindowSeconds > 0;
     if (correlate) {
       const target = await this.claimCorrelation(input, ownId);
-      if (target !== ownId) return this.join(target, input);
+      if (target !== ownId) return this.join(target, input, previous);
     }
-    return this.create(input, ownId);
+    return this.create(input, ownId, previous);
+  }
+
+  /**
+   * Points the finding at `incidentId`: a conditional put for a new finding, a conditional move for a recurrence. Whoever
+   * writes it owns the outcome; a loser gets the link as the winner left it.
+   */
+  private async claimLink(finding: Finding, incidentId: string, expiresAt: number, previous?: FindingLink): Promise<FindingLink | undefined> {
+    const fields = { incidentId, count: finding.count, lastSeen: finding.lastSeen, ...linkRefs(finding), expiresAt, generation: (previous?.generation ?? 0) + (previous ? 1 : 0) };
+    try {
+      if (!previous) {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { pk: findingPk(finding.dedupKey), sk: 'LINK', ...fields },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } else {
+        const names: Record<string, string> = {};
+        const values: Record<string, unknown> = { ':old': previous.incidentId };
+        const sets = Object.entries(fields).map(([field, value], index) => {
+          names[`#f${index}`] = field;
+          values[`:v${index}`] = value;
+          return `#f${index} = :v${index}`;
+        });
+        names['#incident'] = 'incidentId';
+        await this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: findingPk(finding.dedupKey), sk: 'LINK' },
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ConditionExpression: '#incident = :old',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }),
+        );
+      }
+      return undefined;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const link = await this.findingLink(finding.dedupKey);
+      if (!link) throw new ConflictError(`finding ${finding.dedupKey} link vanished while linking it`, { cause: error });
+      return link;
+    }
   }
 
   /**
@@ -177,7 +229,7 @@ export class IncidentRepository {
     throw new ConflictError(`could not settle correlation key ${input.correlationKey} after repeated races`);
   }
 
-  private async create(input: OpenOrJoinInput, incidentId: string): Promise<{ outcome: OpenOrJoinOutcome; incident: Incident }> {
+  private async create(input: OpenOrJoinInput, incidentId: string, previous?: FindingLink): Promise<{ outcome: OpenOrJoinOutcome; incident: Incident }> {
     const { finding } = input;
     const now = this.clock();
     const createdAt = now.toISOString();
@@ -216,67 +268,29 @@ export class IncidentRepository {
       stored = await this.getOrThrow(incidentId);
     }
     // The finding link is the claim: whoever writes it owns the 'created' outcome (and starts the one playbook).
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            pk: findingPk(finding.dedupKey),
-            sk: 'LINK',
-            incidentId,
-            count: finding.count,
-            lastSeen: finding.lastSeen,
-            ...linkRefs(finding),
-            expiresAt: stored.expiresAt,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const link = await this.findingLink(finding.dedupKey);
-      if (!link) throw new ConflictError(`finding ${finding.dedupKey} link vanished during creation`, { cause: error });
-      return this.duplicate(link, finding);
-    }
+    const winner = await this.claimLink(finding, incidentId, stored.expiresAt, previous);
+    if (winner) return this.duplicate(winner, input);
     await this.appendTimeline(
       incidentId,
       {
         at: stored.createdAt,
         actor: 'firebreak',
         kind: 'opened',
-        message: `Incident opened: ${finding.title} (${finding.severity.label}, risk ${stored.riskScore}) in ${finding.accountId}/${finding.region}; playbook ${input.playbook}, mode ${input.mode}`,
-        data: { dedupKey: finding.dedupKey, type: finding.type, source: finding.source },
+        message:
+          `Incident opened: ${finding.title} (${finding.severity.label}, risk ${stored.riskScore}) in ${finding.accountId}/${finding.region}; playbook ${input.playbook}, mode ${input.mode}` +
+          (previous ? `; the finding recurred (seen ${finding.count} times) after incident ${previous.incidentId} was over` : ''),
+        data: { dedupKey: finding.dedupKey, type: finding.type, source: finding.source, ...(previous ? { previousIncident: previous.incidentId } : {}) },
       },
       { idempotencyKey: 'opened' },
     );
     return { outcome: 'created', incident: stored };
   }
 
-  private async join(incidentId: string, input: OpenOrJoinInput): Promise<{ outcome: OpenOrJoinOutcome; incident: Incident }> {
+  private async join(incidentId: string, input: OpenOrJoinInput, previous?: FindingLink): Promise<{ outcome: OpenOrJoinOutcome; incident: Incident }> {
     const { finding } = input;
     const target = await this.getOrThrow(incidentId);
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            pk: findingPk(finding.dedupKey),
-            sk: 'LINK',
-            incidentId,
-            count: finding.count,
-            lastSeen: finding.lastSeen,
-            ...linkRefs(finding),
-            expiresAt: target.expiresAt,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const link = await this.findingLink(finding.dedupKey);
-      if (link) return this.duplicate(link, finding);
-      throw error;
-    }
+    const winner = await this.claimLink(finding, incidentId, target.expiresAt, previous);
+    if (winner) return this.duplicate(winner, input);
     const added = await this.addFindingToIncident(incidentId, finding);
     const nowSeconds = Math.floor(this.clock().getTime() / 1000);
     // Sliding window: each joined finding keeps the incident open to correlation for another window.
@@ -334,10 +348,17 @@ export class IncidentRepository {
     }
   }
 
-  /** Re-delivery (same count) changes nothing; a re-sent finding with a higher count is counted on the incident and its timeline. */
-  private async duplicate(link: FindingLink, finding: Finding): Promise<{ outcome: OpenOrJoinOutcome; incident: Incident }> {
+  /**
+   * Re-delivery (same count) changes nothing; a re-sent finding with a higher count is counted on the incident and its
+   * timeline. A finding that recurs after its incident was resolved or closed (or expired) opens a new incident: the
+   * activity is back, and a closed incident must not swallow it.
+   */
+  private async duplicate(link: FindingLink, input: OpenOrJoinInput): Promise<{ outcome: OpenOrJoinOutcome; incident: Incident }> {
+    const { finding } = input;
     const incident = await this.get(link.incidentId);
-    if (!incident) throw new NotFoundError(`finding ${finding.dedupKey} points at incident ${link.incidentId}, which no longer exists`);
+    if (!incident || (!isActive(incident.status) && finding.count > link.count)) {
+      return this.arrive(input, incidentIdFor(`${finding.dedupKey}#${(link.generation ?? 0) + 1}`), link);
+    }
     // Repair a join that crashed between the link and the incident update.
     if (!incident.findingKeys.includes(finding.dedupKey)) await this.addFindingToIncident(incident.incidentId, finding);
     if (finding.count > link.count) {
@@ -393,7 +414,12 @@ export class IncidentRepository {
   private async findingLink(dedupKey: string): Promise<FindingLink | undefined> {
     const item = await this.get1(findingPk(dedupKey), 'LINK');
     if (!item) return undefined;
-    return { incidentId: String(item.incidentId), count: Number(item.count ?? 1), lastSeen: String(item.lastSeen ?? '') };
+    return {
+      incidentId: String(item.incidentId),
+      count: Number(item.count ?? 1),
+      lastSeen: String(item.lastSeen ?? ''),
+      generation: typeof item.generation === 'number' ? item.generation : 0,
+    };
   }
 
   /** Where each contributing finding lives in its product (Security Hub workflow sync). */

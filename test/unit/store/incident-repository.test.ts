@@ -88,6 +88,28 @@ describe('openOrJoin', () => {
     expect((await repo.timeline(first.incident.incidentId)).filter((entry) => entry.kind === 'finding_repeated')).toHaveLength(1);
   });
 
+  it('opens a new incident when the finding recurs after its incident was closed, once however often it is delivered', async () => {
+    const first = await repo.openOrJoin(input());
+    await repo.transition(first.incident.incidentId, 'resolved', { actor: 'alice' });
+    await repo.transition(first.incident.incidentId, 'closed', { actor: 'alice', rootCause: 'test key', remediation: 'deleted' });
+    now = new Date('2026-11-26T10:00:00.000Z');
+    const recurring = guardDutyIamFinding({ count: 7, lastSeen: '2026-11-26T09:55:00.000Z' });
+
+    const results = await Promise.all(Array.from({ length: 4 }, () => repo.openOrJoin(input({ finding: recurring }))));
+    const again = await repo.openOrJoin(input({ finding: recurring }));
+
+    expect(results.filter((result) => result.outcome === 'created')).toHaveLength(1);
+    const second = results.find((result) => result.outcome === 'created')!.incident;
+    expect(second.incidentId).not.toBe(first.incident.incidentId);
+    expect(second).toMatchObject({ status: 'open', occurrences: 7 });
+    expect(new Set(results.map((result) => result.incident.incidentId))).toEqual(new Set([second.incidentId]));
+    expect(again).toMatchObject({ outcome: 'duplicate', incident: { incidentId: second.incidentId } });
+    expect((await repo.getOrThrow(first.incident.incidentId)).status).toBe('closed');
+    const opened = (await repo.timeline(second.incidentId)).find((entry) => entry.kind === 'opened')!;
+    expect(opened.data).toMatchObject({ previousIncident: first.incident.incidentId });
+    expect(opened.message).toContain(`the finding recurred (seen 7 times) after incident ${first.incident.incidentId} was over`);
+  });
+
   it('joins a different finding about the same principal within the correlation window', async () => {
     const first = await repo.openOrJoin(input());
     now = new Date('2026-11-25T10:20:00.000Z');
