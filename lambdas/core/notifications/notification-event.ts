@@ -9,6 +9,8 @@ export const NotificationEventSchema = z.enum([
   'escalation',
   'approval_timeout',
   'notify_only',
+  /** More activity on an open incident (a correlated finding joined, or a finding recurred): aggregated per digest window. */
+  'updated',
   'approval_requested',
 ]);
 export type NotificationEvent = z.infer<typeof NotificationEventSchema>;

@@ -66,6 +66,7 @@ const PLAYBOOK_PURPOSE: Readonly<Record<string, string>> = {
 const EVENT_HEADLINE: Readonly<Record<NotificationEvent, string>> = {
   opened: 'New incident',
   notify_only: 'New incident (notify only)',
+  updated: 'More activity',
   approval_requested: 'Approval needed',
   contained: 'Contained',
   containment_failed: 'CONTAINMENT FAILED',
@@ -147,6 +148,8 @@ function whatFirebreakDid(context: NotificationContext, actions: readonly Action
         : `opened the incident; the ${incident.playbook} playbook (${playbookPurpose(incident.playbook)}) runs in ${incident.mode} mode.`;
     case 'notify_only':
       return `opened the incident and changed nothing (playbook ${incident.playbook} is in notify mode).`;
+    case 'updated':
+      return `added the new activity to this incident (${incident.findingKeys.length} finding(s), seen ${incident.occurrences ?? 1} times in all, last at ${incident.lastSeenAt ?? incident.primaryFinding.lastSeen}); the playbook is not started again.`;
     case 'approval_requested':
       return `paused the ${incident.playbook} playbook before step ${context.step ?? '?'}; it ${playbookPurpose(incident.playbook)} once approved.`;
     case 'contained':
@@ -177,6 +180,8 @@ function whatItNeeds(context: NotificationContext): string {
       return `contain it by hand now and acknowledge (firebreak incidents ack ${id}); the error above says what failed.`;
     case 'rejected':
       return `decide the manual follow-up; resolve it if it was a false positive.`;
+    case 'updated':
+      return `review the new activity (firebreak incidents show ${id}); it may widen what needs containing.`;
     case 'approval_timeout':
       return `decide now: contain by hand or resolve it as a false positive; acknowledge it (firebreak incidents ack ${id}).`;
     case 'escalation': {

@@ -138,3 +138,25 @@ describe('notify handler, Security Hub unavailable', () => {
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(3);
   });
 });
+
+describe('notify handler, a burst of correlated activity', () => {
+  it('sends one "more activity" message per digest window and says how many it stands for', async () => {
+    const { incident, notify, clock } = await setup(600);
+
+    const statuses: string[] = [];
+    for (let index = 0; index < 12; index++) {
+      statuses.push((await notify({ incidentId: incident.incidentId, event: 'updated' })).status);
+      clock.advance(30);
+    }
+    clock.advance(600);
+    const digest = await notify({ incidentId: incident.incidentId, event: 'updated' });
+
+    expect(statuses).toEqual(['sent', ...Array(11).fill('skipped')]);
+    expect(digest.status).toBe('sent');
+    const messages = snsMock.commandCalls(PublishCommand).map((call) => call.args[0].input);
+    expect(messages).toHaveLength(2);
+    expect(messages[1]!.Subject).toBe('[Firebreak HIGH] More activity: API GeneratedFindingAPIName was invoked from a Tor exit node.');
+    expect(JSON.parse(messages[1]!.Message!).default).toContain('(11 similar notification(s) about this incident were aggregated into this one.)');
+    expect(messages[1]!.MessageAttributes!.event).toEqual({ DataType: 'String', StringValue: 'updated' });
+  });
+});
