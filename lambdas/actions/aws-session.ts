@@ -7,9 +7,17 @@ export function operationName(command: unknown): string {
   return name.endsWith('Command') ? name.slice(0, -'Command'.length) : name;
 }
 
+/**
+ * Calls travel in Step Functions payloads and onto the incident timeline in DynamoDB: their params are kept JSON-safe
+ * (dates as ISO strings, no undefined), exactly as they would be serialized for the API.
+ */
+function jsonSafe(params: Record<string, unknown> | undefined): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(params ?? {})) as Record<string, unknown>;
+}
+
 /** A call as it appears in results and dry-run plans. */
 export function awsCall(service: ClientName, operation: string, params: Record<string, unknown>): AwsCall {
-  return { service, operation, params };
+  return { service, operation, params: jsonSafe(params) };
 }
 
 /**
@@ -28,7 +36,7 @@ export class AwsSession {
       get(target, property, receiver) {
         if (property !== 'send') return Reflect.get(target, property, receiver);
         return (command: { input?: Record<string, unknown> }, ...rest: unknown[]) => {
-          calls.push({ service: name, operation: operationName(command), params: structuredClone(command.input ?? {}) });
+          calls.push({ service: name, operation: operationName(command), params: jsonSafe(command.input) });
           return (target.send as (...args: unknown[]) => Promise<unknown>).call(target, command, ...rest);
         };
       },
