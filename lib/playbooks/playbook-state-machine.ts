@@ -47,7 +47,8 @@ export interface PlaybookStateMachineProps {
  *   each step: [Approve<Step> gate if requiresApproval] ▶ <Step> (act Lambda, result at $.results.<Step>.result)
  *   any failure ▶ MarkContainmentFailed ▶ Escalate ▶ ContainmentFailed (Fail)   (optional steps record the error and go on)
  *   gate rejected (Firebreak.ApprovalRejected) ▶ RecordRejected ▶ NotifyRejected ▶ Rejected
- *   gate timeout (States.Timeout) ▶ RecordApprovalTimeout ▶ EscalateApprovalTimeout ▶ ApprovalTimedOut   ('escalate': no change)
+ *   gate timeout (States.Timeout) ▶ RecordApprovalTimeout ▶ EscalateApprovalTimeout ▶
+ *       'escalate': ApprovalTimedOut (no change)   'contain-light': Light<Step>… (the `light` steps) ▶ MarkContained ▶ …
  *
  * The act Lambda signals a failed action by throwing (a returned result is done or skipped), so Catch sees every failure.
  * Execution data is NOT logged: approval task tokens travel in task parameters and must never reach a log line.
@@ -86,9 +87,33 @@ export class PlaybookStateMachine extends Construct {
     const rejected = record('RecordRejected', 'rejected', { 'rejection.$': '$.rejection' })
       .next(notify('NotifyRejected', 'rejected', { 'rejection.$': '$.rejection' }))
       .next(new sfn.Succeed(this, 'Rejected'));
-    const timedOut = record('RecordApprovalTimeout', 'approval_timeout', { 'timeout.$': '$.approvalTimeout' })
-      .next(notify('EscalateApprovalTimeout', 'approval_timeout', { 'timeout.$': '$.approvalTimeout' }))
-      .next(new sfn.Succeed(this, 'ApprovalTimedOut'));
+    const escalateTimeout = record('RecordApprovalTimeout', 'approval_timeout', { 'timeout.$': '$.approvalTimeout' }).next(
+      notify('EscalateApprovalTimeout', 'approval_timeout', { 'timeout.$': '$.approvalTimeout' }),
+    );
+
+    const markContained = record('MarkContained', 'contained', { 'results.$': '$.results' });
+    markContained.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
+    const contained = markContained.next(notify('NotifyContained', 'contained')).next(new sfn.Succeed(this, 'Contained'));
+
+    /** A step's act task, wired to `next`: a failure stops the playbook, unless the step is optional. */
+    const stepTask = (stateName: string, step: PlaybookStep, next: sfn.IChainable) => {
+      const task = invoke(stateName, functions.act, actPayload(step), `$.results.${step.name}`);
+      task.next(next);
+      if (step.optional) task.addCatch(next, { errors: ['States.ALL'], resultPath: `$.results.${step.name}` });
+      else task.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
+      return task;
+    };
+
+    // After an unanswered approval: escalate, then either stop or apply the light steps and mark the incident contained.
+    let afterTimeout: sfn.IChainable = contained;
+    if (definition.onApprovalTimeout === 'contain-light') {
+      for (const step of [...definition.steps].reverse().filter((candidate) => candidate.light)) {
+        afterTimeout = stepTask(`Light${step.name}`, step, afterTimeout);
+      }
+    } else {
+      afterTimeout = new sfn.Succeed(this, 'ApprovalTimedOut');
+    }
+    const timedOut = escalateTimeout.next(afterTimeout);
 
     const summary = {
       playbook: definition.id,
@@ -122,20 +147,10 @@ export class PlaybookStateMachine extends Construct {
       return task;
     };
 
-    const markContained = record('MarkContained', 'contained', { 'results.$': '$.results' });
-    markContained.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
-    const contained = markContained.next(notify('NotifyContained', 'contained')).next(new sfn.Succeed(this, 'Contained'));
-
     // Steps are wired back to front, so each knows the state that follows it.
     let next: sfn.IChainable = contained;
     for (const step of [...definition.steps].reverse()) {
-      const task = invoke(step.name, functions.act, actPayload(step), `$.results.${step.name}`);
-      task.next(next);
-      if (step.optional) {
-        task.addCatch(next, { errors: ['States.ALL'], resultPath: `$.results.${step.name}` });
-      } else {
-        task.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
-      }
+      const task = stepTask(step.name, step, next);
       next = step.requiresApproval ? gate(`Approve${step.name}`, step.name).next(task) : task;
     }
     const firstStep = next;

@@ -223,3 +223,51 @@ describe('executing the synthesized playbook', () => {
     expect(calls).toEqual([]);
   });
 });
+
+describe('onApprovalTimeout contain-light', () => {
+  const LIGHT_PLAYBOOK = {
+    ...TEST_PLAYBOOK,
+    steps: [
+      { name: 'DeactivateAccessKeys', actionId: 'iam/deactivate-access-key', light: true },
+      { name: 'RevokeRoleSessions', actionId: 'iam/revoke-role-sessions' },
+    ],
+    onApprovalTimeout: 'contain-light' as const,
+  };
+
+  it('escalates, then applies only the light steps and marks the incident contained', async () => {
+    const template = synthFirebreak({ playbooks: [LIGHT_PLAYBOOK] }).template.toJSON() as CloudFormationTemplate;
+    const [light] = resolveStateMachineDefinitions(template, TARGET) as [ResolvedStateMachine];
+    const lightFunctions = new TemplateFunctions(template, TARGET);
+    const calls: Call[] = [];
+    runtime = new LocalStepFunctions([light], {
+      invokeFunction: async (functionName, payload) => {
+        calls.push({ kind: lightFunctions.find(functionName).kind, payload: payload as Record<string, unknown> });
+        return { status: 'done', summary: 'ok', calls: [] };
+      },
+    });
+    const { executionArn } = runtime.startExecution({ stateMachineArn: light.arn, input: JSON.stringify({ ...INPUT, mode: 'approve' }), name: 'inc-2' });
+    await runtime.settle(executionArn);
+
+    runtime.sendTaskFailure(runtime.pendingTasks(executionArn)[0]!.token, 'States.Timeout', 'approval not answered in time');
+    const done = await runtime.settle(executionArn);
+
+    expect(done.status).toBe('SUCCEEDED');
+    expect(calls.map((c) => [c.kind, c.payload.event ?? c.payload.actionId])).toEqual([
+      ['approval-request', undefined],
+      ['record', 'approval_timeout'],
+      ['notify', 'approval_timeout'],
+      ['act', 'iam/deactivate-access-key'],
+      ['record', 'contained'],
+      ['notify', 'contained'],
+    ]);
+    expect(Object.keys(light.definition.States)).toContain('LightDeactivateAccessKeys');
+  });
+
+  it('is refused without a light step, and a light step may not also require approval', () => {
+    const noLight = { ...LIGHT_PLAYBOOK, steps: [{ name: 'RevokeRoleSessions', actionId: 'iam/revoke-role-sessions' }] };
+    const both = { ...LIGHT_PLAYBOOK, steps: [{ name: 'DeactivateAccessKeys', actionId: 'iam/deactivate-access-key', light: true, requiresApproval: true }] };
+
+    expect(() => synthFirebreak({ playbooks: [noLight] })).toThrow("onApprovalTimeout: 'contain-light' needs at least one step with light: true");
+    expect(() => synthFirebreak({ playbooks: [both] })).toThrow('steps.0.light: a light step runs without approval: it cannot also require one');
+  });
+});

@@ -19,8 +19,8 @@ export const PlaybookStepSchema = z.strictObject({
   name: z
     .string()
     .regex(/^[A-Z][A-Za-z0-9]{0,63}$/, { message: 'expected a PascalCase state name (letters and digits, at most 64)' })
-    .refine((name) => !(RESERVED_STATE_NAMES as readonly string[]).includes(name) && !name.startsWith('Approve'), {
-      message: `is reserved (builder states: ${RESERVED_STATE_NAMES.join(', ')}, Approve*)`,
+    .refine((name) => !(RESERVED_STATE_NAMES as readonly string[]).includes(name) && !/^(Approve|Light)[A-Z0-9]/.test(name), {
+      message: `is reserved (builder states: ${RESERVED_STATE_NAMES.join(', ')}, Approve*, Light*)`,
     }),
   /** Id of an action in lambdas/actions/registry.ts. */
   actionId: z.string().min(1),
@@ -28,14 +28,20 @@ export const PlaybookStepSchema = z.strictObject({
   requiresApproval: z.boolean().optional(),
   /** A failure of this step is recorded under `$.results.<name>` and the playbook goes on (evidence gathering, tagging). */
   optional: z.boolean().optional(),
+  /**
+   * Light containment: reversible and safe to apply without a human (e.g. deactivate an access key). With
+   * `onApprovalTimeout: 'contain-light'`, these steps run when an approval is not answered in time.
+   */
+  light: z.boolean().optional(),
 });
 export type PlaybookStep = z.infer<typeof PlaybookStepSchema>;
 
 /**
- * What happens when nobody answers an approval in time. `escalate`: record `approval_timeout`, send an escalation, change
- * nothing. (Other policies, such as light containment on timeout, are added here together with their states in the builder.)
+ * What happens when nobody answers an approval in time; both record `approval_timeout` and send an escalation first.
+ * `escalate`: change nothing more. `contain-light`: then run the steps marked `light` (states `Light<Step>`) and mark the
+ * incident contained, so an unanswered page still stops a leaked key while the heavier steps wait for a human.
  */
-export const ApprovalTimeoutPolicySchema = z.enum(['escalate']);
+export const ApprovalTimeoutPolicySchema = z.enum(['escalate', 'contain-light']);
 export type ApprovalTimeoutPolicy = z.infer<typeof ApprovalTimeoutPolicySchema>;
 
 export const PlaybookDefinitionSchema = z
@@ -48,6 +54,14 @@ export const PlaybookDefinitionSchema = z
     onApprovalTimeout: ApprovalTimeoutPolicySchema,
   })
   .superRefine((definition, ctx) => {
+    if (definition.onApprovalTimeout === 'contain-light' && !definition.steps.some((step) => step.light)) {
+      ctx.addIssue({ code: 'custom', path: ['onApprovalTimeout'], message: "'contain-light' needs at least one step with light: true" });
+    }
+    definition.steps.forEach((step, index) => {
+      if (step.light && step.requiresApproval) {
+        ctx.addIssue({ code: 'custom', path: ['steps', index, 'light'], message: 'a light step runs without approval: it cannot also require one' });
+      }
+    });
     const seen = new Set<string>();
     definition.steps.forEach((step, index) => {
       if (seen.has(step.name)) ctx.addIssue({ code: 'custom', path: ['steps', index, 'name'], message: `duplicate step name '${step.name}'` });
