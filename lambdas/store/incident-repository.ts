@@ -30,7 +30,8 @@ import { isActive, planTransition } from '../core/incidents/lifecycle.js';
  *   INCIDENT#<id> / TL#<at>#<seq>             one timeline entry (seq from the incident's timelineSeq counter, or
  *                                             `00000000-<key>` for an idempotent entry)
  *   INCIDENT#<id> / ACTION#<actionId>#<target> one action record
- *   FINDING#<dedupKey> / LINK                 finding → incident (dedup claim), with the finding's latest count
+ *   FINDING#<dedupKey> / LINK                 finding → incident (dedup claim), with the finding's latest count and its
+ *                                             generation (a recurrence after the incident was over moves the link)
  *   CORR#<correlationKey> / WINDOW            correlation key → open incident until windowEndsAt (epoch s)
  * Approvals and notification digests live in their own stores (approval-store.ts, notification-digest-store.ts).
  *
