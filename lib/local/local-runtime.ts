@@ -321,7 +321,7 @@ export class LocalRuntime {
       const waiting = pending.filter((approval) => this.stepFunctions.pendingTasks().some((task) => task.token === approval.taskToken));
       if (waiting.length === 0) return;
       for (const approval of waiting) {
-        await decideApproval(
+        await this.stepFunctions.deferResumptions(() => decideApproval(
           { repository: this.repository, approvals: this.approvals, responder: sfnTaskResponder(this.clients.get('sfn', this.home)) },
           {
             approvalKey: approval.approvalKey,
@@ -330,7 +330,7 @@ export class LocalRuntime {
             ...(options.reason ? { reason: options.reason } : {}),
             channel: 'cli',
           },
-        );
+        ));
       }
     }
     throw new FirebreakError(`the playbook asked for more than ${MAX_APPROVAL_ROUNDS} approvals in one replay`);

@@ -77,6 +77,8 @@ export class LocalStepFunctions {
   private readonly executions = new Map<string, RunningExecution>();
   private readonly held = new Map<string, HeldTask>();
   private readonly listeners = new Set<() => void>();
+  /** Task answers queued while a caller defers resumption (see deferResumptions). */
+  private deferred: (() => void)[] | undefined;
 
   constructor(
     stateMachines: readonly ResolvedStateMachine[],
@@ -171,12 +173,37 @@ export class LocalStepFunctions {
 
   sendTaskSuccess(token: string, output: unknown): void {
     const task = this.take(token);
-    task.resolve(typeof output === 'string' ? parseInput(output) : output);
+    const value = typeof output === 'string' ? parseInput(output) : output;
+    this.resume(() => task.resolve(value));
   }
 
   sendTaskFailure(token: string, error = 'States.TaskFailed', cause = ''): void {
     const task = this.take(token);
-    task.reject(Object.assign(new Error(cause), { name: error }));
+    this.resume(() => task.reject(Object.assign(new Error(cause), { name: error })));
+  }
+
+  /**
+   * Runs `work` (e.g. an approval decision that answers a task and then writes the incident) and lets answered tasks move
+   * on only when it is done. In AWS, SendTaskSuccess returns long before the next state's Lambda runs; in-process the
+   * execution would otherwise continue in the middle of the caller's remaining writes.
+   */
+  async deferResumptions<T>(work: () => Promise<T>): Promise<T> {
+    const outer = this.deferred;
+    this.deferred = outer ?? [];
+    try {
+      return await work();
+    } finally {
+      if (!outer) {
+        const queued = this.deferred ?? [];
+        this.deferred = undefined;
+        for (const resumeTask of queued) resumeTask();
+      }
+    }
+  }
+
+  private resume(resumeTask: () => void): void {
+    if (this.deferred) this.deferred.push(resumeTask);
+    else resumeTask();
   }
 
   sendTaskHeartbeat(token: string): void {

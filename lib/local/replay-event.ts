@@ -26,7 +26,7 @@ export function toReplayEnvelopes(input: unknown): ReplayEnvelope[] {
     if (input.Records.length === 0) throw new ValidationError('the CloudTrail log has no Records');
     return input.Records.map((record, index) => {
       if (!isRecord(record) || !looksLikeCloudTrailRecord(record)) {
-        throw new ValidationError(`Records[${index}] is not a CloudTrail record (needs eventSource, eventName, eventTime)`);
+        throw new ValidationError(`Records[${index}] is not a CloudTrail record (needs eventSource, eventName and eventTime or userIdentity)`);
       }
       return wrapCloudTrail(record);
     });
@@ -58,8 +58,13 @@ function looksLikeAsffFinding(value: Record<string, unknown>): boolean {
   return str(value.SchemaVersion) !== undefined && str(value.ProductArn) !== undefined && 'Id' in value;
 }
 
+/** eventSource and eventName, plus any other field every record has (extracts often drop some of them). */
 function looksLikeCloudTrailRecord(value: Record<string, unknown>): boolean {
-  return str(value.eventSource) !== undefined && str(value.eventName) !== undefined && 'eventTime' in value;
+  return (
+    str(value.eventSource) !== undefined &&
+    str(value.eventName) !== undefined &&
+    ['eventTime', 'eventID', 'awsRegion', 'userIdentity', 'eventVersion'].some((key) => key in value)
+  );
 }
 
 function envelope(parts: {

@@ -230,4 +230,23 @@ describe('LocalStepFunctions', () => {
     expect(local.describeExecution(executionArn).status).toBe('ABORTED');
     expect(local.pendingTasks()).toEqual([]);
   });
+
+  it('lets an answered task move on only after the caller deferring resumption has finished its own writes', async () => {
+    // Prepare
+    const { sfn: local, machine, invocations } = harness();
+    const { executionArn } = local.startExecution({ stateMachineArn: machine.arn, input: '{"incidentId":"inc-7"}' });
+    await local.settle(executionArn);
+    const token = local.pendingTasks(executionArn)[0]!.token;
+    // Act
+    const actCallsDuringWork = await local.deferResumptions(async () => {
+      local.sendTaskSuccess(token, {});
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return invocations.filter((i) => i.kind === 'act').length;
+    });
+    const done = await local.settle(executionArn);
+    // Assert
+    expect(actCallsDuringWork).toBe(0);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(invocations.filter((i) => i.kind === 'act')).toHaveLength(1);
+  });
 });
