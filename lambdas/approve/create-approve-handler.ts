@@ -94,7 +94,8 @@ export function createApproveHandler(deps: ApproveHandlerDeps): ApproveHandler {
       if (!link.success) return refuse('malformed', 'This approval link is incomplete or damaged.', { channel: 'web', source });
       const approvalKey = approvalKeyOf(link.data.id);
       const problem = await checkLink(link.data);
-      if (problem) return refuse(problem.refusal, problem.message, { approvalKey, channel: 'web', source }, problem.refusal === 'expired' ? await deps.approvals.get(approvalKey) : undefined);
+      // Logged only: link scanners re-fetch old links, and that is no event on the incident (a refused POST is).
+      if (problem) return refuse(problem.refusal, problem.message, { approvalKey, channel: 'web', source });
       const record = await deps.approvals.get(approvalKey);
       if (!record) return refuse('unknown', 'This approval does not exist (any more).', { approvalKey, channel: 'web', source });
       if (record.status !== 'pending') {

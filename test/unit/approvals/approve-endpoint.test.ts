@@ -154,7 +154,7 @@ describe('approval endpoint', () => {
   });
 
   it('refuses an expired link on GET and POST', async () => {
-    const { get, post, clock, logs } = await setup();
+    const { get, post, clock, logs, repository, incident } = await setup();
     clock.advance(3601);
 
     const page = await get();
@@ -165,6 +165,8 @@ describe('approval endpoint', () => {
     expect(decision.body).toContain('expired at 2026-11-25T11:00:00.000Z');
     expect(sfnMock.calls()).toHaveLength(0);
     expect(logs.filter((line) => line.data.refusal === 'expired')).toHaveLength(2);
+    // Only the attempted decision is an event on the incident; a scanner re-fetching an old link is not.
+    expect((await repository.timeline(incident.incidentId)).filter((entry) => entry.kind === 'approval_refused')).toHaveLength(1);
   });
 
   it('refuses forged links: a bad signature, a stretched expiry, an unknown id', async () => {
