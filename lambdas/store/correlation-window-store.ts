@@ -18,9 +18,8 @@ export class DynamoCorrelationWindowStore implements CorrelationWindowStore {
     private readonly tableName: string,
   ) {}
 
-  async observe(key: string, member: string, at: Date, since: Date, ttlSeconds: number): Promise<WindowObservation[]> {
+  async observe(key: string, member: string, atMs: number, sinceMs: number, ttlSeconds: number): Promise<WindowObservation[]> {
     const pk = `${CORRELATION_PK_PREFIX}${key}`;
-    const atMs = at.getTime();
     await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -40,7 +39,7 @@ export class DynamoCorrelationWindowStore implements CorrelationWindowStore {
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
           FilterExpression: 'lastSeenMs >= :since',
-          ExpressionAttributeValues: { ':pk': pk, ':m': 'M#', ':since': since.getTime() },
+          ExpressionAttributeValues: { ':pk': pk, ':m': 'M#', ':since': sinceMs },
           ConsistentRead: true,
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),

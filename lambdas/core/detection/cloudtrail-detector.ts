@@ -1,4 +1,4 @@
-import { FindingSchema, type Finding } from '../findings/finding.js';
+import type { Finding, Principal } from '../findings/finding.js';
 import { NORMALIZED_FOR_LABEL } from '../findings/severity.js';
 import { toIsoTimestamp } from '../findings/timestamps.js';
 import {
@@ -9,8 +9,7 @@ import {
   type CloudTrailRecordCore,
 } from '../findings/cloudtrail/cloudtrail-record.js';
 import type { NormalizeResult } from '../findings/normalize-result.js';
-import { formatZodIssues } from '../zod-issues.js';
-import type { CorrelationWindowStore } from '../rules/correlation-window.js';
+import type { CorrelationWindowStore, WindowObservation } from '../rules/correlation-window.js';
 import type { CorrelationRuleIR, RuleMetaIR } from '../rules/sigma-ir.js';
 import type { EventRecord, RuleEngine } from '../rules/sigma-evaluator.js';
 
@@ -27,32 +26,47 @@ export interface CloudTrailDetectContext {
   overrides?: Readonly<Record<string, CorrelationOverride>>;
 }
 
-function valuesAt(record: EventRecord, path: string): string[] {
-  let current: unknown[] = [record];
-  for (const key of path.split('.')) {
-    current = current.flatMap((v) => {
-      if (typeof v !== 'object' || v === null) return [];
-      const child = (v as Record<string, unknown>)[key];
-      return child === undefined ? [] : Array.isArray(child) ? child : [child];
-    });
+const firstValueGetters = new Map<string, (record: EventRecord) => string | undefined>();
+
+/** First scalar at a dotted path (arrays fan out), compiled once per path: group-by fields are read for every event. */
+function firstValueAt(record: EventRecord, path: string): string | undefined {
+  let getter = firstValueGetters.get(path);
+  if (!getter) {
+    const keys = path.split('.');
+    const find = (value: unknown, depth: number): string | undefined => {
+      if (Array.isArray(value)) {
+        for (const item of value) {
+          const found = find(item, depth);
+          if (found !== undefined) return found;
+        }
+        return undefined;
+      }
+      if (depth === keys.length) {
+        return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+      }
+      if (typeof value !== 'object' || value === null) return undefined;
+      return find((value as Record<string, unknown>)[keys[depth]!], depth + 1);
+    };
+    getter = (record) => find(record, 0);
+    firstValueGetters.set(path, getter);
   }
-  return current.filter((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean').map(String);
+  return getter(record);
 }
 
-function accountOf(core: CloudTrailRecordCore): string {
-  return core.recipientAccountId ?? core.userIdentity?.accountId ?? 'unknown';
+function accountOf(core: CloudTrailRecordCore, principal: Principal | undefined, record: EventRecord): string {
+  const identity = record.userIdentity as { accountId?: unknown } | undefined;
+  return core.recipientAccountId ?? (typeof identity?.accountId === 'string' ? identity.accountId : undefined) ?? principal?.arn?.split(':')[4] ?? 'unknown';
 }
 
 function buildFinding(
   rule: RuleMetaIR,
   core: CloudTrailRecordCore,
   record: EventRecord,
+  eventTime: string,
   extra: { dedupKey: string; count?: number; firstSeen?: string; description?: string },
   context: CloudTrailDetectContext,
-): Finding | string {
-  const principal = principalOfRecord(core);
-  const eventTime = toIsoTimestamp(core.eventTime);
-  if (!eventTime) return `CloudTrail record: eventTime '${core.eventTime}' is not a timestamp`;
+): Finding {
+  const principal = principalOfRecord(record);
   const resources = Array.isArray(record.resources)
     ? (record.resources as unknown[]).flatMap((r) => {
         if (typeof r !== 'object' || r === null) return [];
@@ -60,15 +74,17 @@ function buildFinding(
         return typeof ARN === 'string' ? [{ type: typeof type === 'string' ? type : 'Unknown', id: ARN, arn: ARN, region: core.awsRegion, tags: {}, details: {} }] : [];
       })
     : [];
-  const candidate = {
+  // Built from validated parts by Firebreak itself (typed, not parsed): re-validating every finding with zod would cost
+  // more than detecting it, at CloudTrail volume.
+  const finding: Finding = {
     dedupKey: extra.dedupKey,
-    source: 'cloudtrail',
+    source: 'cloudtrail' as const,
     product: 'Firebreak',
     type: rule.name,
     title: rule.title,
     description: extra.description ?? rule.description,
     severity: { label: rule.level, normalized: NORMALIZED_FOR_LABEL[rule.level], original: rule.level.toLowerCase() },
-    accountId: accountOf(core),
+    accountId: accountOf(core, principal, record),
     region: core.awsRegion,
     firstSeen: extra.firstSeen ?? eventTime,
     lastSeen: eventTime,
@@ -77,14 +93,13 @@ function buildFinding(
     ...(principal ? { principal } : {}),
     resources,
     ...(isIpAddress(core.sourceIPAddress) ? { network: { remoteIp: core.sourceIPAddress } } : {}),
-    attack: { tactics: rule.tactics, techniques: rule.techniques },
+    attack: { tactics: [...rule.tactics], techniques: [...rule.techniques] },
     sample: false,
     sourceEventIds: [core.eventID, context.eventId].filter((id): id is string => typeof id === 'string' && id.length > 0),
     productRefs: {},
     ruleId: rule.name,
   };
-  const parsed = FindingSchema.safeParse(candidate);
-  return parsed.success ? parsed.data : `rule ${rule.name}: ${formatZodIssues(parsed.error).join('; ')}`;
+  return finding;
 }
 
 function meets(condition: CorrelationRuleIR['condition'], value: number, threshold?: number): boolean {
@@ -97,6 +112,9 @@ function meets(condition: CorrelationRuleIR['condition'], value: number, thresho
   return true;
 }
 
+/** Shared result for records that yield nothing (frozen: callers only read it). */
+const NO_FINDINGS = Object.freeze({ ok: true as const, findings: Object.freeze([]) as unknown as Finding[], matchedRules: Object.freeze([]) as unknown as string[] });
+
 /** Number of time buckets per correlation window: event_count precision is one bucket (a tenth of the window). */
 const BUCKETS_PER_WINDOW = 10;
 
@@ -105,7 +123,29 @@ const BUCKETS_PER_WINDOW = 10;
  * Correlation state lives in the injected store; without one, correlation rules are skipped (the CLI passes an in-memory one).
  */
 export class CloudTrailDetector {
+  /**
+   * Correlation findings already emitted by this container (dedupKey → end of its window, epoch ms). A window that has
+   * fired keeps counting but is not re-emitted for every further event; another container may emit it once more, which
+   * the incident store's dedup absorbs.
+   */
+  private readonly emitted = new Map<string, number>();
+  private static readonly MAX_REMEMBERED = 10_000;
+
   constructor(private readonly engine: RuleEngine) {}
+
+  private alreadyEmitted(dedupKey: string, windowEndMs: number): boolean {
+    if (this.emitted.has(dedupKey)) return true;
+    if (this.emitted.size >= CloudTrailDetector.MAX_REMEMBERED) {
+      // Maps iterate in insertion order: drop the oldest tenth.
+      let drop = CloudTrailDetector.MAX_REMEMBERED / 10;
+      for (const key of this.emitted.keys()) {
+        this.emitted.delete(key);
+        if (--drop === 0) break;
+      }
+    }
+    this.emitted.set(dedupKey, windowEndMs);
+    return false;
+  }
 
   async detect(record: unknown, context: CloudTrailDetectContext = {}): Promise<NormalizeResult & { matchedRules?: string[] }> {
     const parsed = parseCloudTrailRecord(record);
@@ -113,65 +153,101 @@ export class CloudTrailDetector {
     const core = parsed.core;
     const event = record as EventRecord;
     const matched = this.engine.match(event);
+    // Most records match no rule: they cost a lookup and nothing else.
+    if (matched.length === 0 || (!context.windowStore && matched.every((r) => r.correlationOnly))) return NO_FINDINGS;
+    const eventTime = toIsoTimestamp(core.eventTime);
+    if (!eventTime) return { ok: false, reason: `CloudTrail record: eventTime '${core.eventTime}' is not a timestamp` };
+    const atMs = Date.parse(eventTime);
     const findings: Finding[] = [];
-    const problems: string[] = [];
-    const add = (result: Finding | string) => (typeof result === 'string' ? problems.push(result) : findings.push(result));
     for (const rule of matched) {
       if (!rule.correlationOnly) {
-        add(buildFinding(rule, core, event, { dedupKey: `cloudtrail:${rule.name}:${core.eventID ?? `${core.eventTime}:${core.eventName}`}` }, context));
+        const id = core.eventID ?? `${eventTime}:${core.eventName}`;
+        findings.push(buildFinding(rule, core, event, eventTime, { dedupKey: `cloudtrail:${rule.name}:${id}` }, context));
       }
       if (!context.windowStore) continue;
       for (const correlation of this.engine.correlationsByRule.get(rule.name) ?? []) {
-        const hit = await this.correlate(correlation, rule.name, core, event, context);
-        if (hit) add(hit);
+        const result = this.correlate(correlation, rule.name, core, event, eventTime, atMs, context);
+        const hit = result instanceof Promise ? await result : result;
+        if (hit) findings.push(hit);
       }
     }
-    if (problems.length > 0 && findings.length === 0) return { ok: false, reason: problems.join('; ') };
     return { ok: true, findings, matchedRules: matched.map((r) => r.name) };
   }
 
-  private async correlate(
+  /**
+   * Feeds one matched event to a correlation and returns its finding when the window reaches the condition. Synchronous
+   * with an in-process store (no promise per event on the hot path), a promise with DynamoDB.
+   */
+  private correlate(
     correlation: CorrelationRuleIR,
     ruleName: string,
     core: CloudTrailRecordCore,
     event: EventRecord,
+    eventTime: string,
+    atMs: number,
     context: CloudTrailDetectContext,
-  ): Promise<Finding | string | undefined> {
+  ): Finding | undefined | Promise<Finding | undefined> {
     const store = context.windowStore!;
     const override = context.overrides?.[correlation.name];
     const timespan = override?.timespanSeconds ?? correlation.timespanSeconds;
-    const atMs = Date.parse(toIsoTimestamp(core.eventTime) ?? '');
-    if (Number.isNaN(atMs)) return `CloudTrail record: eventTime '${core.eventTime}' is not a timestamp`;
-    const groupValues = correlation.groupBy.map((field) => valuesAt(event, field)[0] ?? '');
+    const groupValues: string[] = [];
+    let attributed = correlation.groupBy.length === 0;
+    for (const field of correlation.groupBy) {
+      const value = firstValueAt(event, field) ?? '';
+      if (value !== '') attributed = true;
+      groupValues.push(value);
+    }
     // An event that carries none of the group-by fields cannot be attributed: counting it under an empty group would
     // lump unrelated events together (e.g. root sign-ins, which have no user name, in a per-user brute-force count).
-    if (groupValues.length > 0 && groupValues.every((v) => v === '')) return undefined;
+    if (!attributed) return undefined;
     const key = `${correlation.name}#${groupValues.join('#')}`;
-    const at = new Date(atMs);
-    const since = new Date(atMs - timespan * 1000);
-    const ttl = timespan * 2;
-    let value: number;
+    const sinceMs = atMs - timespan * 1000;
+    // Kept one bucket longer than the window: an entry is never read after that (DynamoDB TTL deletes it later still).
+    const ttl = timespan + Math.max(1, Math.ceil(timespan / BUCKETS_PER_WINDOW));
     let member: string;
     switch (correlation.type) {
-      case 'event_count': {
-        const bucketMs = Math.max(1000, Math.floor((timespan * 1000) / BUCKETS_PER_WINDOW));
-        member = `b${Math.floor(atMs / bucketMs)}`;
-        const seen = await store.observe(key, member, at, since, ttl);
-        value = seen.reduce((sum, o) => sum + o.count, 0);
+      case 'event_count':
+        member = `b${Math.floor(atMs / Math.max(1000, Math.floor((timespan * 1000) / BUCKETS_PER_WINDOW)))}`;
         break;
-      }
       case 'value_count': {
-        const field = correlation.condition.field!;
-        const observed = valuesAt(event, field)[0];
+        const observed = firstValueAt(event, correlation.condition.field!);
         if (observed === undefined) return undefined;
         member = `v${observed}`;
-        const seen = await store.observe(key, member, at, since, ttl);
-        value = seen.length;
         break;
       }
-      case 'temporal': {
+      case 'temporal':
         member = `r${ruleName}`;
-        const seen = await store.observe(key, member, at, since, ttl);
+        break;
+    }
+    const conclude = (seen: readonly WindowObservation[]) =>
+      this.conclude(correlation, core, event, eventTime, atMs, sinceMs, timespan, groupValues, seen, override, context);
+    return store.observeSync
+      ? conclude(store.observeSync(key, member, atMs, sinceMs, ttl))
+      : store.observe(key, member, atMs, sinceMs, ttl).then(conclude);
+  }
+
+  private conclude(
+    correlation: CorrelationRuleIR,
+    core: CloudTrailRecordCore,
+    event: EventRecord,
+    eventTime: string,
+    atMs: number,
+    sinceMs: number,
+    timespan: number,
+    groupValues: readonly string[],
+    seen: readonly WindowObservation[],
+    override: CorrelationOverride | undefined,
+    context: CloudTrailDetectContext,
+  ): Finding | undefined {
+    let value = 0;
+    switch (correlation.type) {
+      case 'event_count':
+        for (const o of seen) value += o.count;
+        break;
+      case 'value_count':
+        value = seen.length;
+        break;
+      case 'temporal': {
         const present = new Set(seen.map((o) => o.member.slice(1)));
         value = correlation.rules.filter((r) => present.has(r)).length;
         if (value < correlation.rules.length) return undefined;
@@ -180,19 +256,23 @@ export class CloudTrailDetector {
     }
     if (correlation.type !== 'temporal' && !meets(correlation.condition, value, override?.threshold)) return undefined;
     const window = Math.floor(atMs / (timespan * 1000));
+    const dedupKey = `cloudtrail:${correlation.name}:${groupValues.join('|')}:${window}`;
+    if (this.alreadyEmitted(dedupKey, (window + 1) * timespan * 1000)) return undefined;
     const groupText = correlation.groupBy.map((field, i) => `${field}=${groupValues[i] || '(none)'}`).join(', ');
     return buildFinding(
       correlation,
       core,
       event,
+      eventTime,
       {
         // One finding per group and window: every further event in the window re-delivers the same dedup key.
-        dedupKey: `cloudtrail:${correlation.name}:${groupValues.join('|')}:${window}`,
+        dedupKey,
         count: Math.max(1, value),
-        firstSeen: since.toISOString(),
+        firstSeen: new Date(sinceMs).toISOString(),
         description: `${correlation.description} (${correlation.type} ${value} within ${timespan}s${groupText ? ` for ${groupText}` : ''})`.trim(),
       },
       context,
     );
   }
+
 }

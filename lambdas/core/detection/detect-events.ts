@@ -10,7 +10,7 @@ import { createRiskScorer, type RiskScorer } from '../scoring/risk-score.js';
 import { compileSuppressions, type Suppression } from '../scoring/suppression.js';
 import type { FirebreakConfig } from '../config/firebreak-config.js';
 import { ruleEngineFor } from '../rules/rule-pack.js';
-import { CloudTrailDetector, type CorrelationOverride } from './cloudtrail-detector.js';
+import { CloudTrailDetector, type CloudTrailDetectContext, type CorrelationOverride } from './cloudtrail-detector.js';
 import { DEFAULT_DETECTION_CONFIG, type DetectionConfig } from './detection-config.js';
 import type { DetectionOptions, DetectionOutcome, ScoredFinding, SuppressedFinding } from './detection-types.js';
 import { classifyEvent, type EventShape } from './classify-event.js';
@@ -53,6 +53,8 @@ function policyFor(config: FirebreakConfig): CompiledPolicy {
   return policy;
 }
 
+const NO_REJECTIONS: { index: number; reason: string }[] = [];
+
 type BatchResult = { findings: Finding[]; rejected: { index: number; reason: string }[]; inputKind: string };
 
 async function normalizeBatch(items: readonly unknown[], kind: string, one: (item: unknown) => Promise<NormalizeResult> | NormalizeResult): Promise<BatchResult | string> {
@@ -76,14 +78,17 @@ async function normalize(shape: EventShape, options: DetectionOptions, policy: C
       return normalizeBatch([shape.finding], 'guardduty', (f) => normalizeGuardDutyFinding(f, shape.context));
     case 'asff':
       return normalizeBatch(shape.findings, 'securityhub', (f) => normalizeAsffFinding(f, shape.context));
-    case 'cloudtrail':
-      return normalizeBatch(shape.records, 'cloudtrail', (record) =>
-        policy.detector.detect(record, {
-          ...(shape.records.length === 1 && shape.context.eventId ? { eventId: shape.context.eventId } : {}),
-          ...(options.windowStore ? { windowStore: options.windowStore } : {}),
-          overrides: policy.overrides,
-        }),
-      );
+    case 'cloudtrail': {
+      const context: CloudTrailDetectContext = { overrides: policy.overrides };
+      if (options.windowStore) context.windowStore = options.windowStore;
+      if (shape.records.length === 1) {
+        // The common case (one EventBridge event): no batch bookkeeping on the hot path.
+        if (shape.context.eventId) context.eventId = shape.context.eventId;
+        const result = await policy.detector.detect(shape.records[0], context);
+        return result.ok ? { findings: result.findings, rejected: NO_REJECTIONS, inputKind: 'cloudtrail' } : result.reason;
+      }
+      return normalizeBatch(shape.records, 'cloudtrail', (record) => policy.detector.detect(record, context));
+    }
     case 'inspector2':
       return normalizeBatch([shape.finding], 'inspector', (f) => normalizeInspector2Finding(f, shape.context));
     case 'access-analyzer':

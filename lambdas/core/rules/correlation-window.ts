@@ -12,40 +12,50 @@ export interface WindowObservation {
 
 export interface CorrelationWindowStore {
   /**
-   * Adds one observation of `member` under `key` at `at`, then returns every member of `key` last seen at or after
-   * `since` (the current one included). Entries expire after `ttlSeconds`, so state never grows without bound.
+   * Adds one observation of `member` under `key` at `atMs`, then returns every member of `key` last seen at or after
+   * `sinceMs` (the current one included). Entries expire after `ttlSeconds`, so state never grows without bound.
+   * The returned array is read before the next call (implementations may reuse it).
    */
-  observe(key: string, member: string, at: Date, since: Date, ttlSeconds: number): Promise<WindowObservation[]>;
+  observe(key: string, member: string, atMs: number, sinceMs: number, ttlSeconds: number): Promise<readonly WindowObservation[]>;
+  /** Same, for stores that keep their state in process: spares a promise per matched event. */
+  observeSync?(key: string, member: string, atMs: number, sinceMs: number, ttlSeconds: number): readonly WindowObservation[];
 }
 
-/** Process-local store: the CLI (`firebreak detect` over a file) and tests. Expired entries are pruned on access. */
-export class InMemoryCorrelationWindowStore implements CorrelationWindowStore {
-  private readonly windows = new Map<string, Map<string, WindowObservation & { expiresMs: number }>>();
+interface Entry extends WindowObservation {
+  expiresMs: number;
+}
 
-  async observe(key: string, member: string, at: Date, since: Date, ttlSeconds: number): Promise<WindowObservation[]> {
+/** Process-local store: the CLI (`firebreak detect` over a file), the bench and tests. Expired entries are pruned on access. */
+export class InMemoryCorrelationWindowStore implements CorrelationWindowStore {
+  private readonly windows = new Map<string, Map<string, Entry>>();
+  // Reused result buffer: observe() runs once per matching CloudTrail event, and a fresh array per call was measurable.
+  private readonly result: WindowObservation[] = [];
+
+  async observe(key: string, member: string, atMs: number, sinceMs: number, ttlSeconds: number): Promise<readonly WindowObservation[]> {
+    return this.observeSync(key, member, atMs, sinceMs, ttlSeconds);
+  }
+
+  observeSync(key: string, member: string, atMs: number, sinceMs: number, ttlSeconds: number): readonly WindowObservation[] {
     let window = this.windows.get(key);
     if (!window) {
       window = new Map();
       this.windows.set(key, window);
     }
-    const atMs = at.getTime();
-    const existing = window.get(member);
     const expiresMs = atMs + ttlSeconds * 1000;
+    const existing = window.get(member);
     if (existing) {
       existing.count += 1;
-      existing.lastSeenMs = Math.max(existing.lastSeenMs, atMs);
-      existing.expiresMs = Math.max(existing.expiresMs, expiresMs);
+      if (atMs > existing.lastSeenMs) existing.lastSeenMs = atMs;
+      if (expiresMs > existing.expiresMs) existing.expiresMs = expiresMs;
     } else {
       window.set(member, { member, count: 1, lastSeenMs: atMs, expiresMs });
     }
-    const sinceMs = since.getTime();
-    const out: WindowObservation[] = [];
-    for (const [name, entry] of window) {
-      if (entry.expiresMs < atMs) {
-        window.delete(name);
-        continue;
-      }
-      if (entry.lastSeenMs >= sinceMs) out.push({ member: entry.member, count: entry.count, lastSeenMs: entry.lastSeenMs });
+    const out = this.result;
+    out.length = 0;
+    // values(), not entries(): no [key, value] pair allocated per member on this per-event path.
+    for (const entry of window.values()) {
+      if (entry.expiresMs < atMs) window.delete(entry.member);
+      else if (entry.lastSeenMs >= sinceMs) out.push(entry);
     }
     return out;
   }

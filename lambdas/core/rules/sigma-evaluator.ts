@@ -158,6 +158,8 @@ export function compileDetectionRule(rule: DetectionRuleIR): Predicate {
   return compileCondition(rule.condition, searches);
 }
 
+const NO_RULES: readonly DetectionRuleIR[] = Object.freeze([]);
+
 interface IndexedRule {
   rule: DetectionRuleIR;
   matches: Predicate;
@@ -205,19 +207,20 @@ export class RuleEngine {
   }
 
   /** Detection rules whose condition matches the CloudTrail record. */
-  match(record: EventRecord): DetectionRuleIR[] {
+  match(record: EventRecord): readonly DetectionRuleIR[] {
     const name = typeof record.eventName === 'string' ? record.eventName.toLowerCase() : '';
     const source = typeof record.eventSource === 'string' ? record.eventSource.toLowerCase() : '';
-    const out: DetectionRuleIR[] = [];
+    // Allocated only when something matches: most records match nothing.
+    let out: DetectionRuleIR[] | undefined;
     const test = (entries: readonly IndexedRule[] | undefined) => {
       if (!entries) return;
-      for (const entry of entries) if (entry.matches(record)) out.push(entry.rule);
+      for (const entry of entries) if (entry.matches(record)) (out ??= []).push(entry.rule);
     };
     test(this.byName.get(name));
-    for (const { prefix, entry } of this.byPrefix) if (name.startsWith(prefix) && entry.matches(record)) out.push(entry.rule);
+    for (const { prefix, entry } of this.byPrefix) if (name.startsWith(prefix) && entry.matches(record)) (out ??= []).push(entry.rule);
     test(this.bySource.get(source));
     test(this.always);
     // A rule listed under several exact names is tested once per event: the name is a single value.
-    return out;
+    return out ?? NO_RULES;
   }
 }

@@ -14,29 +14,31 @@ export const CloudTrailRecordSchema = z.object({
   eventID: z.string().optional(),
   recipientAccountId: z.string().optional(),
   sourceIPAddress: z.string().optional(),
-  userIdentity: z
-    .object({
-      type: z.string().optional(),
-      principalId: z.string().optional(),
-      arn: z.string().optional(),
-      accountId: z.string().optional(),
-      accessKeyId: z.string().optional(),
-      userName: z.string().optional(),
-      sessionContext: z
-        .object({
-          sessionIssuer: z
-            .object({ type: z.string().optional(), arn: z.string().optional(), userName: z.string().optional() })
-            .nullish(),
-        })
-        .nullish(),
-    })
-    .nullish(),
 });
+
 export type CloudTrailRecordCore = z.infer<typeof CloudTrailRecordSchema>;
 
 export type CloudTrailParse = { ok: true; core: CloudTrailRecordCore } | { ok: false; reason: string };
 
+const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+const optionalString = (v: unknown) => v === undefined || typeof v === 'string';
+
 export function parseCloudTrailRecord(record: unknown): CloudTrailParse {
+  // Hot path (every CloudTrail event): the same checks as the schema, without building zod's result object. Anything
+  // that fails them goes through the schema, which names the offending fields.
+  if (typeof record === 'object' && record !== null && !Array.isArray(record)) {
+    const r = record as Record<string, unknown>;
+    if (
+      nonEmpty(r.eventSource) && nonEmpty(r.eventName) && nonEmpty(r.eventTime) && nonEmpty(r.awsRegion) &&
+      optionalString(r.eventID) && optionalString(r.recipientAccountId) && optionalString(r.sourceIPAddress)
+    ) {
+      const core: CloudTrailRecordCore = { eventSource: r.eventSource, eventName: r.eventName, eventTime: r.eventTime, awsRegion: r.awsRegion };
+      if (r.eventID !== undefined) core.eventID = r.eventID as string;
+      if (r.recipientAccountId !== undefined) core.recipientAccountId = r.recipientAccountId as string;
+      if (r.sourceIPAddress !== undefined) core.sourceIPAddress = r.sourceIPAddress as string;
+      return { ok: true, core };
+    }
+  }
   const parsed = CloudTrailRecordSchema.safeParse(record);
   if (!parsed.success) return { ok: false, reason: `CloudTrail record: ${formatZodIssues(parsed.error).join('; ')}` };
   return { ok: true, core: parsed.data };
@@ -57,31 +59,48 @@ const IDENTITY_TYPES: Readonly<Record<string, Principal['type']>> = {
   IdentityCenterUser: 'IdentityCenterUser',
 };
 
-/** The actor of a CloudTrail event. For an assumed role, the ARN is the role's (not the session's): containment acts on roles. */
-export function principalOfRecord(core: CloudTrailRecordCore): Principal | undefined {
-  const identity = core.userIdentity;
-  if (!identity) return undefined;
-  const type = IDENTITY_TYPES[identity.type ?? ''] ?? 'Unknown';
+function field(object: unknown, key: string): string | undefined {
+  if (typeof object !== 'object' || object === null) return undefined;
+  const value = (object as Record<string, unknown>)[key];
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/**
+ * The actor of a CloudTrail event (read only for records some rule matched). Each field is taken only when it is a
+ * non-empty string: a malformed userIdentity yields a partial or absent principal, never a lost finding or an exception.
+ * For an assumed role the ARN is the role's, not the session's: containment acts on roles.
+ */
+export function principalOfRecord(record: Record<string, unknown>): Principal | undefined {
+  const identity = record.userIdentity;
+  if (typeof identity !== 'object' || identity === null) return undefined;
+  const type = IDENTITY_TYPES[field(identity, 'type') ?? ''] ?? 'Unknown';
   const principal: Principal = { type };
-  if (identity.principalId) principal.principalId = identity.principalId;
-  if (identity.accessKeyId) principal.accessKeyId = identity.accessKeyId;
+  const principalId = field(identity, 'principalId');
+  const accessKeyId = field(identity, 'accessKeyId');
+  const arn = field(identity, 'arn');
+  if (principalId) principal.principalId = principalId;
+  if (accessKeyId) principal.accessKeyId = accessKeyId;
   switch (type) {
     case 'AssumedRole': {
-      const issuer = identity.sessionContext?.sessionIssuer;
-      if (issuer?.arn) principal.arn = issuer.arn;
-      if (issuer?.userName) principal.roleName = issuer.userName;
+      const issuer = (identity as { sessionContext?: { sessionIssuer?: unknown } }).sessionContext?.sessionIssuer;
+      const issuerArn = field(issuer, 'arn');
+      const issuerName = field(issuer, 'userName');
+      if (issuerArn) principal.arn = issuerArn;
+      if (issuerName) principal.roleName = issuerName;
       // arn:aws:sts::123:assumed-role/<role>/<session>
-      const parts = identity.arn?.split('/') ?? [];
+      const parts = arn?.split('/') ?? [];
       if (parts.length >= 3) {
         principal.sessionName = parts.slice(2).join('/');
         principal.roleName ??= parts[1];
       }
-      if (!principal.arn && identity.arn) principal.arn = identity.arn;
+      if (!principal.arn && arn) principal.arn = arn;
       break;
     }
-    default:
-      if (identity.arn) principal.arn = identity.arn;
-      if (identity.userName) principal.userName = identity.userName;
+    default: {
+      const userName = field(identity, 'userName');
+      if (arn) principal.arn = arn;
+      if (userName) principal.userName = userName;
+    }
   }
   return principal;
 }
