@@ -3,6 +3,8 @@ import { SeverityLabelSchema } from '../../lambdas/core/findings/finding.js';
 import { IncidentStatusSchema, type Incident } from '../../lambdas/core/incidents/incident.js';
 import { incidentDurations } from '../../lambdas/core/incidents/lifecycle.js';
 import { DurationSchema } from '../../lambdas/core/config/duration.js';
+import { decideApproval } from '../../lambdas/approve/decide-approval.js';
+import { ApprovalRefusedError } from '../../lambdas/store/approval-store.js';
 import { UsageError, type CliCommand, type CliIo } from './command.js';
 import { actionsTable, approvalsTable, incidentsTable, incidentSummary, timelineTable } from './incident-tables.js';
 import { BACKEND_NOTE, BACKEND_OPTIONS, BACKEND_USAGE, parseCommandArgs, defaultBackendEnvironment, openWorkflowBackend, type BackendEnvironment, type WorkflowBackend } from './workflow-backend.js';
@@ -128,6 +130,20 @@ async function close(
     incident = await backend.repository.transition(incidentId, 'resolved', { actor, reason: request.reason ?? 'closing' });
   }
   incident = await backend.repository.transition(incidentId, 'closed', { actor, rootCause: request.rootCause, remediation: request.remediation, ...(request.reason ? { reason: request.reason } : {}) });
+  // A playbook still waiting for an approval must not contain a closed incident later: reject what is pending.
+  const stopped: string[] = [];
+  for (const approval of await backend.approvals.pendingForIncident(incidentId)) {
+    try {
+      await decideApproval(
+        { repository: backend.repository, approvals: backend.approvals, responder: backend.responder },
+        { approvalKey: approval.approvalKey, decision: 'reject', approver: actor, reason: 'incident closed', channel: 'cli' },
+      );
+      stopped.push(approval.step);
+    } catch (error) {
+      if (!(error instanceof ApprovalRefusedError)) throw error;
+    }
+  }
+  if (stopped.length > 0) await backend.afterDecision(incidentId);
   const securityHub = backend.securityHub
     ? await backend.securityHub.sync(incident, await backend.repository.findingRefs(incident), 'RESOLVED', actor)
     : ({ status: 'skipped', reason: 'no Security Hub in this backend' } as const);
@@ -143,7 +159,12 @@ async function close(
     message: hubLine,
     data: { status: securityHub.status },
   });
-  print(io, json, { incident, securityHub }, `closed ${incident.incidentId} as ${actor}\n${hubLine}`);
+  print(
+    io,
+    json,
+    { incident, securityHub, rejectedPendingApprovals: stopped },
+    `closed ${incident.incidentId} as ${actor}\n${hubLine}${stopped.length > 0 ? `\nrejected the pending approval of step ${stopped.join(', ')}` : ''}`,
+  );
   return 0;
 }
 

@@ -200,6 +200,21 @@ describe('firebreak approve / reject (deployed stack)', () => {
   });
 });
 
+describe('firebreak incidents close with a playbook still waiting', () => {
+  it('rejects the pending approval so the playbook stops instead of containing a closed incident', async () => {
+    await requestApproval('ApprovalGate', 'token-waiting');
+
+    const run = await runCli(createIncidentsCommand(env), ['close', incident.incidentId, '--root-cause', 'benign test', '--remediation', 'none needed', ...STACK]);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('rejected the pending approval of step ApprovalGate');
+    expect(sfnMock.commandCalls(SendTaskFailureCommand).map((call) => call.args[0].input)).toEqual([
+      { taskToken: 'token-waiting', error: 'Firebreak.ApprovalRejected', cause: `rejected by ${CALLER}: incident closed` },
+    ]);
+    expect((await repository.getOrThrow(incident.incidentId)).status).toBe('closed');
+  });
+});
+
 describe('firebreak report (deployed stack)', () => {
   it('renders severity, title, status, actions, timeline and root cause', async () => {
     await repository.recordAction(incident.incidentId, {
