@@ -68,6 +68,20 @@ describe('built-in rule pack', () => {
     expect(hits).toEqual([]);
   });
 
+  it('SigmaHQ optional pack: 57 of 66 rules load, the others are listed with the reason', () => {
+    // Prepare
+    const sigmahq = RULE_PACKS.sigmahq;
+    // Assert
+    expect(sigmahq.rules).toHaveLength(57);
+    expect(sigmahq.skipped).toHaveLength(9);
+    expect(sigmahq.skipped.filter((s) => s.reason.includes("'timeframe' is deprecated"))).toHaveLength(7);
+    expect(sigmahq.skipped.filter((s) => s.reason.includes('aggregation expressions'))).toHaveLength(1);
+    expect(sigmahq.skipped.filter((s) => s.reason.includes("modifier 'expand' is not supported"))).toHaveLength(1);
+    // A loaded community rule really evaluates: SigmaHQ's "disable logging" rule on the real StopLogging event.
+    const engine = new RuleEngine(sigmahq.rules);
+    expect(engine.match(cloudTrailFixture('panther:aws_cloudtrail_stopped#0')).map((r) => r.name)).toContain('aws-cloudtrail-disable-logging');
+  });
+
   it('activeRules drops disabled rules by name', () => {
     // Act
     const rules = activeRules(['builtin'], ['root-account-usage']);
