@@ -171,7 +171,7 @@ function whatItNeeds(context: NotificationContext): string {
   switch (event) {
     case 'opened':
     case 'notify_only':
-      return `review it and acknowledge (firebreak incidents ack ${id}); contain by hand if the finding is real.`;
+      return `review it and acknowledge (firebreak incidents ack ${id})${withinTarget(context)}; contain by hand if the finding is real.`;
     case 'approval_requested':
       return `approve or reject step ${context.step ?? '?'} before ${context.approvalValidUntil ?? 'the approval expires'} — open the approval link (it asks again before doing anything) or run firebreak approve|reject ${id}${context.step ? ` --step ${context.step}` : ''} --reason "...".`;
     case 'contained':
@@ -189,6 +189,13 @@ function whatItNeeds(context: NotificationContext): string {
       return `acknowledge it now (firebreak incidents ack ${id})${target ? `: the ${incident.severity} response-time target is ${formatDuration(target)}` : ''}.`;
     }
   }
+}
+
+/** ` within 1h (the HIGH response-time target)` while the incident is unacknowledged and a target is known. */
+function withinTarget(context: NotificationContext): string {
+  const target = context.responseTimeTargetSeconds;
+  if (!target || context.incident.acknowledgedAt) return '';
+  return ` within ${formatDuration(target)} (the ${context.incident.severity} response-time target)`;
 }
 
 function errorOf(detail: unknown): string {

@@ -102,6 +102,17 @@ describe('renderNotification', () => {
     expect(rendered.json.suppressedSinceLast).toBe(3);
   });
 
+  it('tells the responder the response-time target while nobody has acknowledged', () => {
+    const open = renderNotification({ incident: incidentFor('credential-compromise'), event: 'opened', responseTimeTargetSeconds: 900 });
+    const acked = renderNotification({
+      incident: incidentFor('credential-compromise', { acknowledgedAt: '2026-11-25T10:05:00.000Z' }),
+      event: 'opened',
+      responseTimeTargetSeconds: 900,
+    });
+    expect(open.text).toContain('acknowledge (firebreak incidents ack inc-0123456789abcdef0123) within 15m (the HIGH response-time target);');
+    expect(acked.text).not.toContain('response-time target');
+  });
+
   it('shortens long titles to a 100-character ASCII subject', () => {
     const rendered = renderNotification({ incident: incidentFor('credential-compromise', { title: `Résumé ${'x'.repeat(200)}` }), event: 'opened' });
     expect(rendered.subject).toHaveLength(100);
