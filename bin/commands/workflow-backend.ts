@@ -21,6 +21,8 @@ export interface WorkflowBackend {
   readonly approvals: ApprovalStore;
   readonly responder: TaskResponder;
   readonly securityHub?: SecurityHubWorkflowSync;
+  /** AWS clients for containment and rollback calls (the caller's credentials; dry-run intercepted ones locally). */
+  readonly clients?: AwsClients;
   /** Who is acting: the caller's IAM ARN (STS), or the local user. */
   actor(): Promise<string>;
   /** After a decision: lets a local playbook run on to its next stop. */
@@ -116,6 +118,7 @@ async function openStackBackend(options: BackendOptions, env: BackendEnvironment
     approvals: new ApprovalStore(doc, tableName),
     responder: sfnTaskResponder(clients.get('sfn', home)),
     securityHub: new SecurityHubWorkflowSync(clients),
+    clients,
     actor: () =>
       (actor ??= env
         .sts(region)
@@ -169,6 +172,7 @@ async function openLocalBackend(events: readonly string[], configPath: string | 
     approvals: runtime.approvals,
     responder: sfnTaskResponder(runtime.clients.get('sfn', { accountId: 'local', region: 'us-east-1' })),
     securityHub: new SecurityHubWorkflowSync(runtime.clients),
+    clients: runtime.clients,
     actor: async () => `local:${user}`,
     afterDecision: async (incidentId) => {
       const incident = await runtime.repository.get(incidentId);
