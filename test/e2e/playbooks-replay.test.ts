@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PLAYBOOKS } from '../../lib/playbooks/index.js';
+import { createLocalRuntime, type LocalRuntime } from '../../lib/local/local-runtime.js';
+
+// Every playbook of the stack, driven end to end by a real event: the synthesized rules route it, the detector opens the
+// incident, the synthesized state machine runs to its end once approved, all in dry run. One config for the file (LOW
+// threshold: several corpus findings are LOW/MEDIUM), so the stack is synthesized once.
+
+const CONFIG = { severityThreshold: 'LOW' };
+const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/integration/${name}`, import.meta.url), 'utf8'));
+
+interface Case {
+  readonly playbook: string;
+  readonly fixture: string;
+  /** Operations the approved playbook must plan (dry run); empty when the corpus event lacks what the action needs. */
+  readonly planned: readonly string[];
+}
+
+const CASES: readonly Case[] = [
+  { playbook: 'credential-compromise', fixture: 'guardduty-iam-credential-finding.json', planned: ['UpdateAccessKey', 'PutUserPolicy', 'UpdateLoginProfile'] },
+  { playbook: 'compromised-instance', fixture: 'guardduty-ec2-canary-finding.json', planned: ['CreateTags', 'ModifyInstanceAttribute', 'CreateSnapshot'] },
+  { playbook: 'malicious-ip', fixture: 'guardduty-ssh-bruteforce-not-sample.json', planned: ['UpdateIPSet', 'CreateNetworkAclEntry'] },
+  { playbook: 'defense-tampering', fixture: 'cloudtrail-stop-logging.json', planned: ['StartLogging'] },
+  { playbook: 'data-exposure', fixture: 'cloudtrail-s3-disable-bucket-logging.json', planned: ['PutPublicAccessBlock'] },
+  { playbook: 'network-exposure', fixture: 'cloudtrail-sg-opened-to-world.json', planned: [] },
+  { playbook: 'compromised-workload', fixture: 'cloudtrail-lambda-backdoor.json', planned: [] },
+];
+
+let runtime: LocalRuntime | undefined;
+afterEach(async () => {
+  await runtime?.close();
+  runtime = undefined;
+});
+
+describe('every playbook replays end to end', () => {
+  it('has a case for each playbook the stack deploys', () => {
+    expect(CASES.map((c) => c.playbook).sort()).toEqual(PLAYBOOKS.map((p) => p.id).sort());
+  });
+
+  it.each(CASES)('$playbook: $fixture routes there and, approved, runs to MarkContained', async ({ playbook, fixture: name, planned }) => {
+    // Prepare
+    runtime = await createLocalRuntime({ config: CONFIG });
+    // Act
+    const result = await runtime.replay(fixture(name), { approve: true });
+    // Assert
+    expect(result.incident).toMatchObject({ playbook, mode: 'approve', status: 'contained' });
+    expect(result.executions).toHaveLength(1);
+    expect(result.executions[0]).toMatchObject({ status: 'SUCCEEDED' });
+    expect(result.executions[0]?.path).toEqual(expect.arrayContaining(['ApprovalGate', 'MarkContained']));
+    const operations = result.calls.filter((call) => call.origin === 'planned').map((call) => call.operation);
+    expect(operations).toEqual(expect.arrayContaining([...planned]));
+    // Dry run: no containment call reached the (intercepted) AWS clients.
+    const mutating = result.calls.filter((call) => call.origin === 'intercepted' && !['sfn', 'sns', 'securityHub', 'secretsManager', 'lambda'].includes(call.service));
+    expect(mutating).toEqual([]);
+    expect(result.notifications.map((notification) => notification.attributes.event)).toContain('contained');
+  });
+});
