@@ -1,3 +1,4 @@
+import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { AuthorizeSecurityGroupIngressCommand, DescribeSecurityGroupsCommand, RevokeSecurityGroupIngressCommand, type IpPermission, type SecurityGroup } from '@aws-sdk/client-ec2';
 import { z } from 'zod';
 import type { Finding } from '../../core/findings/finding.js';
@@ -13,12 +14,19 @@ const WORLD_V6 = '::/0';
 const MatchSchema = z.object({ ipProtocol: z.string(), fromPort: z.number().int().optional(), toPort: z.number().int().optional() });
 type Match = z.infer<typeof MatchSchema>;
 
-const ParamsSchema = z.strictObject({
-  groupIds: z.array(z.string().regex(/^sg-[0-9a-f]{8,17}$/)).min(1),
-  /** Empty: every world-open ingress rule of the groups. */
-  match: z.array(MatchSchema).default([]),
-  tags: z.record(z.string(), z.string()).default({}),
-});
+const ParamsSchema = z
+  .strictObject({
+    groupIds: z.array(z.string().regex(/^sg-[0-9a-f]{8,17}$/)).default([]),
+    /** Empty: every world-open ingress rule of the groups. */
+    match: z.array(MatchSchema).default([]),
+    tags: z.record(z.string(), z.string()).default({}),
+    /**
+     * A Firebreak rule finding carries the CloudTrail event id, not its request: the group and rule are then read from the
+     * event itself (CloudTrail LookupEvents), so exactly the rule the event added is revoked.
+     */
+    cloudTrailEventId: z.string().min(1).optional(),
+  })
+  .refine((p) => p.groupIds.length > 0 || p.cloudTrailEventId, { message: 'needs groupIds or a cloudTrailEventId' });
 type Params = z.infer<typeof ParamsSchema>;
 
 const RevokedSchema = z.object({ groupId: z.string(), permissions: z.array(z.record(z.string(), z.unknown())) });
@@ -40,6 +48,8 @@ function matchesFromDetails(details: Record<string, unknown>): Match[] {
 function paramsFromFinding(finding: Finding): Params | undefined {
   const group = finding.resources.find((r) => r.type === 'AWS::EC2::SecurityGroup' && /^sg-/.test(r.id));
   if (group) return { groupIds: [group.id], match: matchesFromDetails(group.details), tags: group.tags };
+  const eventId = finding.sourceEventIds[0];
+  if (finding.ruleId === 'security-group-opened-to-world' && eventId) return { groupIds: [], match: [], tags: {}, cloudTrailEventId: eventId };
   // A GuardDuty port probe names the instance, its groups and the probed port.
   const instance = finding.resources.find((r) => r.type === 'AWS::EC2::Instance');
   const groupIds = Array.isArray(instance?.details.securityGroupIds) ? (instance.details.securityGroupIds as string[]) : [];
@@ -86,13 +96,13 @@ export const revokeWorldOpenIngress = defineAction<Params>({
   description: 'revoke the 0.0.0.0/0 and ::/0 ingress of the security group rules the finding names',
   params: ParamsSchema,
   destructive: true,
-  permissions: [{ actions: ['ec2:DescribeSecurityGroups', 'ec2:RevokeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupIngress'], resources: ['*'] }],
+  permissions: [{ actions: ['ec2:DescribeSecurityGroups', 'ec2:RevokeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupIngress', 'cloudtrail:LookupEvents'], resources: ['*'] }],
 
   paramsFromFinding,
-  target: (p) => `security-groups/${p.groupIds.join('+')}/world-ingress`,
+  target: (p) => `security-groups/${p.groupIds.length > 0 ? p.groupIds.join('+') : `event-${p.cloudTrailEventId}`}/world-ingress`,
   protection: (p) => ({ tags: p.tags }),
   plan: (p) =>
-    p.groupIds.map((groupId) =>
+    (p.groupIds.length > 0 ? p.groupIds : [`{group of CloudTrail event ${p.cloudTrailEventId}}`]).map((groupId) =>
       awsCall('ec2', 'RevokeSecurityGroupIngress', {
         GroupId: groupId,
         IpPermissions: p.match.length > 0
@@ -101,7 +111,18 @@ export const revokeWorldOpenIngress = defineAction<Params>({
       }),
     ),
 
-  async apply(p, ctx, aws) {
+  async apply(given, ctx, aws) {
+    let p = given;
+    if (p.groupIds.length === 0 && p.cloudTrailEventId) {
+      const events = (await aws.client('cloudTrail').send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventId', AttributeValue: p.cloudTrailEventId }] }))).Events ?? [];
+      const record = events[0]?.CloudTrailEvent ? (JSON.parse(events[0].CloudTrailEvent) as { requestParameters?: Record<string, unknown> }) : undefined;
+      const groupId = record?.requestParameters?.groupId;
+      if (typeof groupId !== 'string') {
+        // LookupEvents can lag the EventBridge delivery by several minutes: fail loudly so a responder (or a re-run) follows up.
+        return { status: 'failed', cause: `CloudTrail event ${p.cloudTrailEventId} is not (yet) found by LookupEvents, or names no security group`, errorName: 'CloudTrailEventNotFound' };
+      }
+      p = { ...p, groupIds: [groupId], match: matchesFromDetails({ requestParameters: record?.requestParameters }) };
+    }
     const ec2 = aws.client('ec2');
     const groups = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: p.groupIds }))).SecurityGroups ?? [];
     for (const group of groups) {
