@@ -1,4 +1,4 @@
-import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { NagSuppressions } from 'cdk-nag';
@@ -105,7 +105,20 @@ export class FirebreakStack extends Stack {
           stateMachineName: playbookStateMachineName(this.stackName, definition.id),
         }),
     );
-    const playbookArns = Object.fromEntries(this.playbooks.map((playbook) => [playbook.definition.id, playbook.stateMachine.stateMachineArn]));
+    // ARNs built from the known names (not Refs): Lambda's 4 KB environment check can then count them exactly, and the
+    // explicit dependency below still creates the state machines before detect can start them.
+    const playbookArns = Object.fromEntries(
+      this.playbooks.map((playbook) => [
+        playbook.definition.id,
+        this.formatArn({
+          service: 'states',
+          resource: 'stateMachine',
+          resourceName: playbookStateMachineName(this.stackName, playbook.definition.id),
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ]),
+    );
+    for (const playbook of this.playbooks) detect.function.node.addDependency(playbook.stateMachine);
     for (const playbook of this.playbooks) {
       playbook.stateMachine.grantStartExecution(detect.role);
       // By name, not by reference: the state machine depends on approval-request, whose env holds the endpoint URL, whose

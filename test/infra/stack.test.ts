@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { actionPermissions } from '../../lambdas/actions/registry.js';
 import { FUNCTION_KINDS } from '../../lambdas/core/playbook-contract.js';
 import { STACK_OUTPUTS } from '../../lib/firebreak-stack.js';
+import { TemplateIntrinsics, type CloudFormationTemplate } from '../../lib/local/template-intrinsics.js';
 import { logicalIds, synthFirebreak, TEST_PLAYBOOK } from './support/synth-firebreak.js';
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Sid?: string };
@@ -171,11 +172,17 @@ describe('functions', () => {
     );
   });
 
-  it('give detect the playbook ARNs as JSON', () => {
-    const detect = resources[functionOf('detect')]!;
-    const playbookArns = (detect.Properties.Environment as { Variables: Record<string, unknown> }).Variables.PLAYBOOK_ARNS;
-    expect(JSON.stringify(playbookArns)).toContain('"{\\"credential-compromise\\":\\""');
-    expect(JSON.stringify(playbookArns)).toMatch(/\{"Ref":"PlaybookCredentialCompromiseStateMachine[0-9A-F]+"\}/);
+  it('give detect the playbook ARNs as JSON, the ARNs of the very state machines it depends on', () => {
+    const detectId = functionOf('detect');
+    const intrinsics = new TemplateIntrinsics(template.toJSON() as CloudFormationTemplate, { region: 'eu-west-1', accountId: '123456789012' });
+    const variables = intrinsics.resolve((resources[detectId]!.Properties.Environment as { Variables: unknown }).Variables) as Record<string, string>;
+    const [machineId] = logicalIds(template, 'AWS::StepFunctions::StateMachine');
+
+    expect(JSON.parse(variables.PLAYBOOK_ARNS!)).toEqual({
+      'credential-compromise': 'arn:aws:states:eu-west-1:123456789012:stateMachine:Firebreak-credential-compromise',
+    });
+    expect(intrinsics.resolve({ Ref: machineId })).toBe('arn:aws:states:eu-west-1:123456789012:stateMachine:Firebreak-credential-compromise');
+    expect((template.toJSON().Resources[detectId] as { DependsOn: string[] }).DependsOn).toContain(machineId);
   });
 });
 
