@@ -19,7 +19,7 @@ import { planAfterGate, type PlannedStep } from './pending-plan.js';
 import { toReplayEnvelopes } from './replay-event.js';
 import { PLAYBOOKS } from '../playbooks/index.js';
 import { resolveStateMachineDefinitions, type ResolvedStateMachine } from './state-machine-definitions.js';
-import { synthesizeFirebreakTemplate } from './synthesize-stack.js';
+import { templateFor } from './template-cache.js';
 import { TemplateFunctions, type TemplateFunction } from './template-functions.js';
 import { TemplateIntrinsics, type CloudFormationTemplate } from './template-intrinsics.js';
 
@@ -136,7 +136,7 @@ export class LocalRuntime {
     const clock = options.now ?? (() => new Date());
     const home: AwsTarget = { accountId: options.accountId ?? '123456789012', region: options.region ?? 'us-east-1' };
     const config = isLoadedConfig(options.config) ? options.config : configFromObject(options.config ?? {}, 'config');
-    const template = options.template ?? synthesizeFirebreakTemplate(config, { ...home, stackName: 'Firebreak' });
+    const template = options.template ?? (await templateFor(config, { ...home, stackName: 'Firebreak' }));
     const functions = new TemplateFunctions(template, home);
     const stateMachines = resolveStateMachineDefinitions(template, home);
     const rules = compileRules(template, home, functions);
