@@ -38,7 +38,6 @@ const LEVELS: Record<string, SeverityLabel> = {
   critical: 'CRITICAL',
 };
 
-const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 const CommonSchema = {
   title: z.string().min(1),
