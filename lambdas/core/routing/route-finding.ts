@@ -68,7 +68,9 @@ function tableRule(finding: Finding): { rule: RouteRule; matchedBy: string } {
     if (found) return found;
   }
   if (finding.source === 'securityhub') {
-    const control = asffControlKey(finding.type);
+    // Legacy CIS findings carry only the rule number (`4.1`) as their type; the standard is in the ASFF Id.
+    const cis = /cis-aws-foundations-benchmark\/v\/([\d.]+)\/(\d+\.\d+)\/finding\//.exec(finding.productRefs.asffId ?? '');
+    const control = asffControlKey(finding.type) ?? (cis ? `cis-${cis[1]}/${cis[2]}` : undefined);
     const byControl = control ? ASFF_CONTROL_ROUTES[control] : undefined;
     if (byControl) return { rule: byControl, matchedBy: `asff-control:${control}` };
     const byProduct = ASFF_PRODUCT_ROUTES[finding.product];

@@ -78,6 +78,17 @@ describe('routing table', () => {
     expect(posture).toMatchObject({ playbook: 'notify-only', matchedBy: 'asff-product:Security Hub' });
   });
 
+  it('reads a legacy CIS finding\'s standard from its ASFF Id', () => {
+    const cis = finding({
+      type: '4.1',
+      source: 'securityhub',
+      product: 'Security Hub',
+      resourceClass: 'SecurityGroup',
+      productRefs: { asffId: 'arn:aws:securityhub:us-east-1:111111111111:subscription/cis-aws-foundations-benchmark/v/1.2.0/4.1/finding/0e3c3c3e-1f6b-4f0e-9e8e-6f6b6b6b6b6b' },
+    });
+    expect(routeFinding(cis)).toMatchObject({ playbook: 'network-exposure', matchedBy: 'asff-control:cis-1.2.0/4.1' });
+  });
+
   it('coverage counts add up', () => {
     const { counts } = routingCoverage();
     expect(counts.guardDutyTypes).toBe(198);
