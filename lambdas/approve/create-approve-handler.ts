@@ -5,6 +5,7 @@ import { ApprovalRefusedError, type ApprovalRefusal, type ApprovalStore } from '
 import type { IncidentRepository } from '../store/incident-repository.js';
 import { confirmationPage, messagePage, PAGE_HEADERS } from './approval-page.js';
 import { decideApproval, recordRefusal } from './decide-approval.js';
+import type { ApprovalMetrics } from './approval-metrics.js';
 import type { SigningKeyProvider } from './signing-key.js';
 import type { TaskResponder } from './task-responder.js';
 
@@ -32,6 +33,7 @@ export interface ApproveHandlerDeps {
   readonly signingKey: SigningKeyProvider;
   readonly clock?: () => Date;
   readonly logger?: Pick<Logger, 'info' | 'warn'>;
+  readonly metrics?: ApprovalMetrics;
 }
 
 export type ApproveHandler = (event: unknown) => Promise<HttpResponse>;
@@ -67,6 +69,7 @@ export function createApproveHandler(deps: ApproveHandlerDeps): ApproveHandler {
     record?: Parameters<typeof recordRefusal>[4],
   ): Promise<HttpResponse> => {
     await recordRefusal(deps, refusal, message, context, record);
+    deps.metrics?.refused(refusal);
     return respond(REFUSAL_STATUS[refusal], messagePage('Not accepted', message));
   };
 
@@ -146,6 +149,7 @@ export function createApproveHandler(deps: ApproveHandlerDeps): ApproveHandler {
           channel: 'web',
           source,
         });
+        deps.metrics?.decided(decided.decision);
         return respond(
           200,
           messagePage(
@@ -155,7 +159,10 @@ export function createApproveHandler(deps: ApproveHandlerDeps): ApproveHandler {
         );
       } catch (error) {
         // decideApproval already logged the refusal and put it on the timeline.
-        if (error instanceof ApprovalRefusedError) return respond(REFUSAL_STATUS[error.refusal], messagePage('Not accepted', error.message));
+        if (error instanceof ApprovalRefusedError) {
+          deps.metrics?.refused(error.refusal);
+          return respond(REFUSAL_STATUS[error.refusal], messagePage('Not accepted', error.message));
+        }
         throw error;
       }
     }

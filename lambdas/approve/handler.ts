@@ -1,9 +1,11 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { createAwsClients } from '../aws/clients.js';
 import { readEnvironment } from '../core/environment.js';
 import { createLogger } from '../observability/logger.js';
 import { ApprovalStore } from '../store/approval-store.js';
 import { IncidentRepository } from '../store/incident-repository.js';
+import { powertoolsApprovalMetrics } from './approval-metrics.js';
 import { createApproveHandler, type ApproveHandler } from './create-approve-handler.js';
 import { secretsManagerSigningKey } from './signing-key.js';
 import { sfnTaskResponder } from './task-responder.js';
@@ -28,6 +30,7 @@ function coldStart(): ApproveHandler {
     responder: sfnTaskResponder(clients.get('sfn', home)),
     signingKey: secretsManagerSigningKey(clients.get('secretsManager', home), env.APPROVAL_SIGNING_SECRET_ARN),
     logger: createLogger('firebreak-approve'),
+    metrics: powertoolsApprovalMetrics(new Metrics({ namespace: 'Firebreak', serviceName: 'firebreak-approve' })),
   });
 }
 

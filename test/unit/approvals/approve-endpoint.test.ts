@@ -54,6 +54,7 @@ async function setup() {
     info: (message: string, data: Record<string, unknown>) => logs.push({ level: 'info', message, data }),
     warn: (message: string, data: Record<string, unknown>) => logs.push({ level: 'warn', message, data }),
   };
+  const metrics: string[] = [];
   const endpoint = createApproveHandler({
     repository,
     approvals,
@@ -61,6 +62,7 @@ async function setup() {
     signingKey: async () => SECRET,
     clock,
     logger: logger as never,
+    metrics: { decided: (decision) => metrics.push(`decided:${decision}`), refused: (refusal) => metrics.push(`refused:${refusal}`) },
   });
   const get = (query = link.search.slice(1)) =>
     endpoint({ rawQueryString: query, headers: {}, requestContext: { http: { method: 'GET', sourceIp: '203.0.113.7', userAgent: 'Mail-Scanner/1.0' } } });
@@ -72,7 +74,7 @@ async function setup() {
       isBase64Encoded: false,
       requestContext: { http: { method: 'POST', sourceIp: '198.51.100.20', userAgent: 'Firefox' } },
     });
-  return { clock, repository, incident, approvals, link, logs, get, post, endpoint };
+  return { clock, repository, incident, approvals, link, logs, metrics, get, post, endpoint };
 }
 
 describe('approval endpoint', () => {
@@ -138,12 +140,13 @@ describe('approval endpoint', () => {
   });
 
   it('refuses a replayed POST and logs it', async () => {
-    const { post, repository, incident, logs } = await setup();
+    const { post, repository, incident, logs, metrics } = await setup();
     await post({ decision: 'approve', approver: 'alice' });
 
     const replay = await post({ decision: 'reject', approver: 'mallory' });
 
     expect(replay.statusCode).toBe(409);
+    expect(metrics).toEqual(['decided:approved', 'refused:already_decided']);
     expect(replay.body).toContain('already used (approved by alice');
     expect(sfnMock.calls()).toHaveLength(1);
     expect(logs.find((line) => line.message === 'approval refused')?.data).toMatchObject({ refusal: 'already_decided', claimedApprover: 'mallory', sourceIp: '198.51.100.20' });
@@ -170,7 +173,7 @@ describe('approval endpoint', () => {
   });
 
   it('refuses forged links: a bad signature, a stretched expiry, an unknown id', async () => {
-    const { get, post, link, logs, approvals, incident } = await setup();
+    const { get, post, link, logs, approvals, incident, metrics } = await setup();
     const forgedSig = 'A'.repeat(43);
     const stretched = String(Number(link.searchParams.get('exp')) + 86_400);
 
@@ -181,6 +184,7 @@ describe('approval endpoint', () => {
 
     expect(sfnMock.calls()).toHaveLength(0);
     expect(logs.filter((line) => line.data.refusal === 'bad_signature')).toHaveLength(3);
+    expect(metrics).toEqual(['refused:bad_signature', 'refused:bad_signature', 'refused:bad_signature', 'refused:malformed']);
     expect((await approvals.pendingForIncident(incident.incidentId))).toHaveLength(1);
   });
 
