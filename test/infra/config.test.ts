@@ -52,10 +52,12 @@ describe('firebreak config at synth', () => {
     [{ responseTimeTarget: { high: 'an hour' } }, 'responseTimeTarget.high: expected a duration like 30s, 15m, 1h or 2d'],
     [{ retentionDays: 0 }, 'retentionDays: Too small: expected number to be >=1'],
     [{ dryRun: 'no' }, 'dryRun: Invalid input: expected boolean, received string'],
-    [{ siemPlatform: 'splunk' }, "siemPlatform: siemPlatform 'splunk' is not supported yet (supported: none)"],
+    [{ siemPlatform: 'sentinel' }, "siemPlatform: siemPlatform 'sentinel' is not supported yet (supported: none, ocsf, splunk)"],
     [{ allowlists: { cidrs: ['10.0.0.0'] } }, 'allowlists.cidrs.0: expected a CIDR like 10.0.0.0/8'],
     [{ notifications: { subscriptions: [{ protocol: 'email', endpoint: 'secops' }] } }, 'notifications.subscriptions.0.endpoint: expected an email address for protocol email'],
     [{ notifications: { subscriptions: [{ protocol: 'https', endpoint: 'https://x.example', filter: { sev: ['HIGH'] } }] } }, "notifications.subscriptions.0.filter: unrecognized key 'sev' (allowed: severity, playbook)"],
+    [{ detection: { pack: ['builtin'] } }, "detection: unrecognized key 'pack' (allowed: packs, disabledRules, correlations)"],
+    [{ circuitBreaker: { max: 3 } }, "circuitBreaker: unrecognized key 'max' (allowed: "],
     [{ escalation: {} }, "(root): unrecognized key 'escalation' (allowed: severityThreshold, responseTimeTarget, retentionDays, dryRun"],
   ])('rejects %j naming the key and what is allowed', (input, expected) => {
     expect(() => configFromObject(input, 'firebreak.config.json')).toThrow(expected);

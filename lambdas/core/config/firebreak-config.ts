@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { SeverityLabelSchema } from '../findings/finding.js';
 import { DurationSchema } from './duration.js';
-import { parseOrThrow } from '../zod-issues.js';
+import { ValidationError } from '../errors.js';
+import { formatZodIssues } from '../zod-issues.js';
 import { SuppressionSchema } from '../scoring/suppression.js';
 import { DetectionConfigSchema, DEFAULT_DETECTION_CONFIG } from '../detection/detection-config.js';
 import { CircuitBreakerConfigSchema } from '../routing/circuit-breaker-policy.js';
+import { COMPLIANCE_FRAMEWORKS } from '../compliance/compliance-framework.js';
+import { SIEM_PLATFORMS } from '../siem/siem-platform.js';
 
 /**
  * Playbooks that exist. A mode for any other id is rejected: a setting that does nothing must never be accepted silently.
@@ -19,8 +22,8 @@ export const PlaybookModeSchema = z.enum(['auto', 'approve', 'notify', 'off']);
 export type PlaybookMode = z.infer<typeof PlaybookModeSchema>;
 
 /** Values with a real effect today. Others are refused with "not supported yet" rather than accepted and ignored. */
-export const SUPPORTED_COMPLIANCE_FRAMEWORKS = ['none'] as const;
-export const SUPPORTED_SIEM_PLATFORMS = ['none'] as const;
+export const SUPPORTED_COMPLIANCE_FRAMEWORKS = COMPLIANCE_FRAMEWORKS;
+export const SUPPORTED_SIEM_PLATFORMS = SIEM_PLATFORMS;
 
 /**
  * Error option for strict objects and enum-keyed records: an unknown key is reported together with the keys allowed there
@@ -44,11 +47,9 @@ function allowedKeys(schema: unknown): string[] {
 }
 
 /** A string setting whose other values are refused as "not supported yet", naming what is. */
-function supportedValue(what: string, supported: readonly string[]) {
-  return z.string().superRefine((value, ctx) => {
-    if (!supported.includes(value)) {
-      ctx.addIssue({ code: 'custom', message: `${what} '${value}' is not supported yet (supported: ${supported.join(', ')})` });
-    }
+function supportedValue<T extends string>(what: string, supported: readonly T[]) {
+  return z.string().refine((value): value is T => (supported as readonly string[]).includes(value), {
+    error: (issue) => `${what} '${String(issue.input)}' is not supported yet (supported: ${supported.join(', ')})`,
   });
 }
 
@@ -134,5 +135,9 @@ export function playbookMode(config: FirebreakConfig, playbook: PlaybookId): Pla
 
 /** Validates a raw config object; throws a ValidationError naming each bad key and what is allowed. */
 export function parseFirebreakConfig(input: unknown): FirebreakConfig {
-  return Object.freeze(parseOrThrow(FirebreakConfigSchema, input, 'firebreak config'));
+  // The parse-level error map names the allowed keys in every section, including ones whose schema sets no error of its own.
+  const result = FirebreakConfigSchema.safeParse(input, { error: unknownKeyError.error });
+  if (result.success) return Object.freeze(result.data);
+  const issues = formatZodIssues(result.error);
+  throw new ValidationError(`invalid firebreak config: ${issues.join('; ')}`, issues, { cause: result.error });
 }
