@@ -21,7 +21,7 @@ export function incidentReport(incident: Incident, actions: readonly ActionRecor
     `| Detected by | ${finding.product}: ${cell(finding.type)} |`,
     ...(finding.principal?.arn ? [`| Principal | ${finding.principal.arn} |`] : []),
     ...(finding.network?.remoteIp ? [`| Source | ${finding.network.remoteIp}${finding.network.remoteCountry ? ` (${finding.network.remoteCountry})` : ''} |`] : []),
-    `| Findings | ${incident.findingKeys.length} (seen ${incident.occurrences ?? 1} times) |`,
+    `| Findings | ${incident.findingKeys.length} (seen ${incident.occurrences ?? 1} time${(incident.occurrences ?? 1) === 1 ? '' : 's'}) |`,
     `| Playbook | ${incident.playbook} (mode ${incident.mode}) |`,
     `| Opened | ${incident.createdAt} |`,
     `| Time to acknowledge | ${duration(durations.timeToAcknowledge)}${incident.acknowledgedBy ? ` (${incident.acknowledgedBy})` : ''} |`,
