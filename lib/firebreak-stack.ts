@@ -1,4 +1,4 @@
-import { ArnFormat, Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, Aws, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { NagSuppressions } from 'cdk-nag';
@@ -65,7 +65,9 @@ export class FirebreakStack extends Stack {
     const topicEnvironment = { NOTIFICATION_TOPIC_ARN: this.notifications.topic.topicArn };
 
     const detect = responder('detect', 'Detect');
-    const act = responder('act', 'Act');
+    // Containment makes several rate-limited control-plane calls (CloudTrail LookupEvents pages at 2/s, one ENI after
+    // another); the state machine waits for it, so give it room rather than fail mid-step.
+    const act = responder('act', 'Act', { timeout: Duration.minutes(2) });
     const approvalRequest = responder('approval-request', 'ApprovalRequest', { environment: topicEnvironment });
     const notify = responder('notify', 'Notify', { environment: topicEnvironment });
     const record = responder('record', 'Record');

@@ -148,6 +148,12 @@ describe('functions', () => {
     for (const kind of FUNCTION_KINDS) functionOf(kind);
   });
 
+  it('give containment two minutes (rate-limited control-plane calls), the others 30 seconds', () => {
+    for (const kind of FUNCTION_KINDS) {
+      expect(resources[functionOf(kind)]!.Properties.Timeout, kind).toBe(kind === 'act' ? 120 : 30);
+    }
+  });
+
   it('retain logs as long as retentionDays asks, rounded up to a CloudWatch period, encrypted with the log key', () => {
     const { template: ninetyOne } = synthFirebreak({ config: { retentionDays: 91 } });
 
