@@ -1,6 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createActHandler } from '../../lambdas/act/create-act-handler.js';
-import type { ActionResult } from '../../lambdas/actions/action.js';
 import { secretsManagerSigningKey } from '../../lambdas/approve/signing-key.js';
 import { createApprovalRequestHandler } from '../../lambdas/approval-request/create-approval-request-handler.js';
 import type { AwsTarget } from '../../lambdas/aws/clients.js';
@@ -36,8 +35,8 @@ export interface LocalHandlerDeps {
   readonly clock: () => Date;
   /** The account/region the local stack runs in. */
   readonly home: AwsTarget;
-  /** Every act result, so replay can show the calls each action would make. */
-  readonly onActionResult?: (payload: unknown, result: ActionResult) => void;
+  /** Every act result (an action's result, or a rollback's outcome), so replay can show the calls it would make. */
+  readonly onActionResult?: (payload: unknown, result: unknown) => void;
   readonly logger?: Logger;
 }
 
@@ -54,7 +53,7 @@ export function createLocalHandler(fn: TemplateFunction, deps: LocalHandlerDeps)
   const repository = new IncidentRepository(doc, tableName, deps.clock);
   const logger = deps.logger ?? localLogger(`firebreak-${fn.kind}`);
   const securityHub = env.SECURITY_HUB_SYNC === 'false' ? undefined : new SecurityHubWorkflowSync(deps.clients);
-  const publisher = () => snsPublisher(deps.clients.get('sns', deps.home), required(fn, 'NOTIFICATION_TOPIC_ARN'));
+  const publisher = () => snsPublisher(deps.clients.get('sns', deps.home), required(fn, 'NOTIFICATION_TOPIC_ARN'), deps.config.siemPlatform);
   const kind: FunctionKind = fn.kind;
 
   switch (kind) {

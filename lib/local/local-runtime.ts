@@ -1,5 +1,5 @@
 import './promise-with-resolvers.js';
-import type { ActionResult } from '../../lambdas/actions/action.js';
+import type { AwsCall } from '../../lambdas/actions/action.js';
 import { decideApproval } from '../../lambdas/approve/decide-approval.js';
 import { sfnTaskResponder } from '../../lambdas/approve/task-responder.js';
 import type { AwsTarget } from '../../lambdas/aws/clients.js';
@@ -358,12 +358,13 @@ export class LocalRuntime {
     });
   }
 
-  private recordPlan(payload: unknown, result: ActionResult): void {
-    const actionId = String((payload as { actionId?: unknown } | null)?.actionId ?? 'unknown');
-    for (const call of result.calls) {
-      this.planned.push({ service: call.service, operation: call.operation, params: call.params, origin: 'planned', by: actionId });
+  private recordPlan(payload: unknown, result: unknown): void {
+    const actionId = String((payload as { actionId?: unknown } | null)?.actionId ?? 'rollback');
+    for (const { by, call } of callsOf(result, actionId)) {
+      this.planned.push({ service: call.service, operation: call.operation, params: call.params, origin: 'planned', by });
     }
   }
+
 }
 
 /** `createLocalRuntime` per INTERFACES.md. Call `close()` when done. */
@@ -402,10 +403,13 @@ function answerStepFunctions(local: LocalStepFunctions, operation: string, param
       return { ...started, $metadata: {} };
     }
     case 'SendTaskSuccess':
-      local.sendTaskSuccess(String(params.taskToken), String(params.output ?? '{}'));
+      local.answerTask(String(params.taskToken), { output: String(params.output ?? '{}') });
       return { $metadata: {} };
     case 'SendTaskFailure':
-      local.sendTaskFailure(String(params.taskToken), params.error as string | undefined, params.cause as string | undefined);
+      local.answerTask(String(params.taskToken), {
+        ...(typeof params.error === 'string' ? { error: params.error } : {}),
+        ...(typeof params.cause === 'string' ? { cause: params.cause } : {}),
+      });
       return { $metadata: {} };
     case 'SendTaskHeartbeat':
       local.sendTaskHeartbeat(String(params.taskToken));
@@ -442,6 +446,17 @@ function summarize(record: ExecutionRecord, machines: readonly ResolvedStateMach
     ...(record.error ? { error: record.error } : {}),
     ...(record.cause ? { cause: record.cause } : {}),
   };
+}
+
+/** The calls in an act result: an action's own, or each step's inside a rollback outcome (`steps[].result`). */
+function callsOf(result: unknown, by: string): { by: string; call: AwsCall }[] {
+  if (!result || typeof result !== 'object') return [];
+  const { calls, steps } = result as { calls?: unknown; steps?: unknown };
+  const own = Array.isArray(calls) ? (calls as AwsCall[]).map((call) => ({ by, call })) : [];
+  const nested = Array.isArray(steps)
+    ? (steps as { actionId?: string; result?: unknown }[]).flatMap((step) => callsOf(step.result, `rollback ${step.actionId ?? by}`))
+    : [];
+  return [...own, ...nested];
 }
 
 function describeCloudTrail(event: Record<string, unknown>): string {

@@ -79,6 +79,9 @@ export class LocalStepFunctions {
   private readonly listeners = new Set<() => void>();
   /** Task answers queued while a caller defers resumption (see deferResumptions). */
   private deferred: (() => void)[] | undefined;
+  /** Answers that came through the Step Functions API, applied at the next settle() (or shortly after, see answerLater). */
+  private answered: (() => void)[] = [];
+  private answeredTimer: NodeJS.Timeout | undefined;
 
   constructor(
     stateMachines: readonly ResolvedStateMachine[],
@@ -184,6 +187,29 @@ export class LocalStepFunctions {
   }
 
   /**
+   * SendTaskSuccess/SendTaskFailure as the API receives them: the answer is taken at once (a second answer with the same
+   * token fails) but the execution moves on only at the next settle() — in AWS the caller's request returns, and its own
+   * follow-up writes land, long before the next state's Lambda runs. A fallback timer applies it if nobody settles.
+   */
+  answerTask(token: string, answer: { output: unknown } | { error?: string; cause?: string }): void {
+    const task = this.take(token);
+    const apply =
+      'output' in answer
+        ? () => task.resolve(typeof answer.output === 'string' ? parseInput(answer.output) : answer.output)
+        : () => task.reject(Object.assign(new Error(answer.cause ?? ''), { name: answer.error ?? 'States.TaskFailed' }));
+    this.answered.push(() => this.resume(apply));
+    this.answeredTimer ??= setTimeout(() => this.applyAnswers(), 250);
+  }
+
+  private applyAnswers(): void {
+    clearTimeout(this.answeredTimer);
+    this.answeredTimer = undefined;
+    const queued = this.answered;
+    this.answered = [];
+    for (const apply of queued) apply();
+  }
+
+  /**
    * Runs `work` (e.g. an approval decision that answers a task and then writes the incident) and lets answered tasks move
    * on only when it is done. In AWS, SendTaskSuccess returns long before the next state's Lambda runs; in-process the
    * execution would otherwise continue in the middle of the caller's remaining writes.
@@ -223,6 +249,7 @@ export class LocalStepFunctions {
   async settle(executionArn: string): Promise<ExecutionRecord> {
     const running = this.executions.get(executionArn);
     if (!running) throw new StepFunctionsLocalError('ExecutionDoesNotExist', executionArn);
+    this.applyAnswers();
     const waiting = () => running.record.status !== 'RUNNING' || this.pendingTasks(executionArn).length > 0;
     if (!waiting()) {
       await new Promise<void>((resolve) => {
@@ -240,6 +267,7 @@ export class LocalStepFunctions {
 
   /** Stops every running execution (a CLI run ends while an approval is still pending). */
   async shutdown(): Promise<void> {
+    this.applyAnswers();
     const running = [...this.executions.values()].filter((execution) => execution.record.status === 'RUNNING');
     for (const execution of running) this.stopExecution(execution.record.executionArn);
     await Promise.all(running.map((execution) => execution.done));

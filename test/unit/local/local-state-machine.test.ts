@@ -249,4 +249,21 @@ describe('LocalStepFunctions', () => {
     expect(done.status).toBe('SUCCEEDED');
     expect(invocations.filter((i) => i.kind === 'act')).toHaveLength(1);
   });
+
+  it('applies an answer received through the API at the next settle, and refuses a second answer with the same token', async () => {
+    // Prepare
+    const { sfn: local, machine, invocations } = harness();
+    const { executionArn } = local.startExecution({ stateMachineArn: machine.arn, input: '{"incidentId":"inc-8"}' });
+    await local.settle(executionArn);
+    const token = local.pendingTasks(executionArn)[0]!.token;
+    // Act
+    local.answerTask(token, { error: 'Firebreak.ApprovalRejected', cause: 'no' });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const recordCallsBeforeSettle = invocations.filter((i) => i.kind === 'record').length;
+    const done = await local.settle(executionArn);
+    // Assert
+    expect(recordCallsBeforeSettle).toBe(0);
+    expect(() => local.answerTask(token, { output: {} })).toThrow(/InvalidToken/);
+    expect(done.path).toContain('RecordRejected');
+  });
 });
