@@ -1,5 +1,6 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { RenderedNotification } from '../core/notifications/render-notification.js';
+import { formatForSiem, type SiemPlatform } from '../core/siem/siem-platform.js';
 
 /** Where rendered notifications go: SNS in AWS, a recorder in the local runtime and tests. */
 export interface NotificationPublisher {
@@ -8,12 +9,15 @@ export interface NotificationPublisher {
 
 /**
  * The SNS message body per protocol: people (email, SMS, default) get the summary followed by the JSON; programs (SQS, Lambda,
- * HTTPS) get one JSON document. Severity, playbook and event are message attributes for subscription filter policies.
+ * HTTPS) get one JSON document — in the configured SIEM format (`siemPlatform`: OCSF, Splunk HEC) when one is set. Severity,
+ * playbook and event are message attributes for subscription filter policies.
  */
-export function snsMessageOf(notification: RenderedNotification): { Subject: string; Message: string; MessageStructure: 'json'; MessageAttributes: Record<string, { DataType: 'String'; StringValue: string }> } {
+export function snsMessageOf(notification: RenderedNotification, siemPlatform: SiemPlatform = 'none'): { Subject: string; Message: string; MessageStructure: 'json'; MessageAttributes: Record<string, { DataType: 'String'; StringValue: string }> } {
   const json = JSON.stringify(notification.json);
   const human = `${notification.text}\n\n--- incident (JSON) ---\n${json}`;
-  const machine = JSON.stringify({ subject: notification.subject, text: notification.text, ...notification.json });
+  const machine = JSON.stringify(
+    siemPlatform === 'none' ? { subject: notification.subject, text: notification.text, ...notification.json } : formatForSiem(siemPlatform, notification.json),
+  );
   return {
     Subject: notification.subject,
     MessageStructure: 'json',
@@ -26,10 +30,10 @@ export function snsMessageOf(notification: RenderedNotification): { Subject: str
   };
 }
 
-export function snsPublisher(sns: SNSClient, topicArn: string): NotificationPublisher {
+export function snsPublisher(sns: SNSClient, topicArn: string, siemPlatform: SiemPlatform = 'none'): NotificationPublisher {
   return {
     async publish(notification) {
-      const result = await sns.send(new PublishCommand({ TopicArn: topicArn, ...snsMessageOf(notification) }));
+      const result = await sns.send(new PublishCommand({ TopicArn: topicArn, ...snsMessageOf(notification, siemPlatform) }));
       return { messageId: result.MessageId ?? 'unknown' };
     },
   };

@@ -30,7 +30,7 @@ function coldStart(): SlaHandler {
     repository,
     notifier: new IncidentNotifier({
       repository,
-      publisher: snsPublisher(clients.get('sns', home), env.NOTIFICATION_TOPIC_ARN),
+      publisher: snsPublisher(clients.get('sns', home), env.NOTIFICATION_TOPIC_ARN, config.siemPlatform),
       responseTimeTargets: config.responseTimeTarget,
     }),
     metrics: powertoolsSlaMetrics(new Metrics({ namespace: 'Firebreak', serviceName: 'firebreak-sla' })),

@@ -1,11 +1,24 @@
 import type { ActionRecord, Incident, TimelineEntry } from './incident.js';
 import { incidentDurations } from './lifecycle.js';
+import { assessCompliance } from '../compliance/compliance-assessment.js';
+import type { ComplianceFramework } from '../compliance/compliance-framework.js';
+import { complianceReportSection } from '../compliance/compliance-report-section.js';
+
+export interface IncidentReportOptions {
+  /** Adds a "Compliance (<framework>)" section mapping this incident's evidence to the framework (config `complianceFramework`). */
+  readonly complianceFramework?: ComplianceFramework;
+}
 
 /**
  * The incident report (Markdown) a team files after an incident: what, how bad, what was done and when, why it happened.
  * Pure, so the CLI and anything else (a ticket integration) render the same document.
  */
-export function incidentReport(incident: Incident, actions: readonly ActionRecord[], timeline: readonly TimelineEntry[]): string {
+export function incidentReport(
+  incident: Incident,
+  actions: readonly ActionRecord[],
+  timeline: readonly TimelineEntry[],
+  options: IncidentReportOptions = {},
+): string {
   const finding = incident.primaryFinding;
   const durations = incidentDurations(incident);
   const duration = (seconds: number | undefined) => (seconds === undefined ? 'not reached' : humanDuration(seconds));
@@ -57,6 +70,9 @@ export function incidentReport(incident: Incident, actions: readonly ActionRecor
     '|---|---|---|',
     ...timeline.map((entry) => `| ${entry.at} | ${cell(entry.actor)} | ${entry.kind}: ${cell(entry.message)} |`),
     '',
+    ...(options.complianceFramework && options.complianceFramework !== 'none'
+      ? complianceReportSection(assessCompliance(options.complianceFramework, incident, actions, timeline))
+      : []),
   ];
   return lines.join('\n');
 }
