@@ -9,6 +9,9 @@ import { cloudTrailPatternsFor } from '../lambdas/core/rules/eventbridge-pattern
 import { activeRules } from '../lambdas/core/rules/rule-pack.js';
 import { DEFAULT_DETECTION_CONFIG, type DetectionConfig } from '../lambdas/core/detection/detection-config.js';
 
+/** EventBridge refuses a rule description longer than this. */
+const RULE_DESCRIPTION_MAX_CHARS = 512;
+
 /** EventBridge refuses an event pattern longer than this (characters of its JSON). */
 export const EVENT_PATTERN_MAX_CHARS = 4096;
 
@@ -23,7 +26,7 @@ export interface CloudTrailPattern {
   readonly readOnly: boolean;
   /** Carries events of global services (IAM, STS, sign-in, Organizations) that reach EventBridge in us-east-1 only. */
   readonly globalServices?: boolean;
-  /** Detection rules this pattern serves (documentation on the rule). */
+  /** Detection rules this pattern serves: listed in the rule's description, so an operator sees why it exists. */
   readonly rules?: readonly string[];
   readonly pattern: Readonly<Record<string, unknown>>;
 }
@@ -111,8 +114,12 @@ export class Ingestion extends Construct {
     for (const cloudTrail of cloudTrailPatterns) {
       const rule = this.addRule(
         cloudTrail.name,
-        `CloudTrail ${cloudTrail.readOnly ? 'read-only' : 'write'} management events used by detection` +
-          (cloudTrail.globalServices ? ' (global services: us-east-1 only)' : ''),
+        truncate(
+          `CloudTrail ${cloudTrail.readOnly ? 'read-only' : 'write'} management events used by detection` +
+            (cloudTrail.globalServices ? ' (global services: us-east-1 only)' : '') +
+            (cloudTrail.rules && cloudTrail.rules.length > 0 ? `; rules: ${cloudTrail.rules.join(', ')}` : ''),
+          RULE_DESCRIPTION_MAX_CHARS - 'Firebreak: '.length,
+        ),
         cloudTrail.pattern,
         target,
       );
@@ -149,4 +156,8 @@ export class Ingestion extends Construct {
 function toEventPattern(pattern: Readonly<Record<string, unknown>>): events.EventPattern {
   const { 'detail-type': detailType, ...rest } = pattern as Record<string, unknown>;
   return { ...rest, ...(detailType !== undefined ? { detailType } : {}) } as events.EventPattern;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
