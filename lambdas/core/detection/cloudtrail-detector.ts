@@ -219,11 +219,13 @@ export class CloudTrailDetector {
         member = `r${ruleName}`;
         break;
     }
-    const conclude = (seen: readonly WindowObservation[]) =>
-      this.conclude(correlation, core, event, eventTime, atMs, sinceMs, timespan, groupValues, seen, override, context);
-    return store.observeSync
-      ? conclude(store.observeSync(key, member, atMs, sinceMs, ttl))
-      : store.observe(key, member, atMs, sinceMs, ttl).then(conclude);
+    if (store.observeSync) {
+      const seen = store.observeSync(key, member, atMs, sinceMs, ttl);
+      return this.conclude(correlation, core, event, eventTime, atMs, sinceMs, timespan, groupValues, seen, override, context);
+    }
+    return store
+      .observe(key, member, atMs, sinceMs, ttl)
+      .then((seen) => this.conclude(correlation, core, event, eventTime, atMs, sinceMs, timespan, groupValues, seen, override, context));
   }
 
   private conclude(

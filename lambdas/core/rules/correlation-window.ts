@@ -27,7 +27,8 @@ interface Entry extends WindowObservation {
 
 /** Process-local store: the CLI (`firebreak detect` over a file), the bench and tests. Expired entries are pruned on access. */
 export class InMemoryCorrelationWindowStore implements CorrelationWindowStore {
-  private readonly windows = new Map<string, Map<string, Entry>>();
+  // Per window: a member index for lookups and an array for the per-event scan (arrays iterate without allocating).
+  private readonly windows = new Map<string, { index: Map<string, Entry>; entries: Entry[] }>();
   // Reused result buffer: observe() runs once per matching CloudTrail event, and a fresh array per call was measurable.
   private readonly result: WindowObservation[] = [];
 
@@ -38,25 +39,34 @@ export class InMemoryCorrelationWindowStore implements CorrelationWindowStore {
   observeSync(key: string, member: string, atMs: number, sinceMs: number, ttlSeconds: number): readonly WindowObservation[] {
     let window = this.windows.get(key);
     if (!window) {
-      window = new Map();
+      window = { index: new Map(), entries: [] };
       this.windows.set(key, window);
     }
     const expiresMs = atMs + ttlSeconds * 1000;
-    const existing = window.get(member);
+    const existing = window.index.get(member);
     if (existing) {
       existing.count += 1;
       if (atMs > existing.lastSeenMs) existing.lastSeenMs = atMs;
       if (expiresMs > existing.expiresMs) existing.expiresMs = expiresMs;
     } else {
-      window.set(member, { member, count: 1, lastSeenMs: atMs, expiresMs });
+      const entry = { member, count: 1, lastSeenMs: atMs, expiresMs };
+      window.index.set(member, entry);
+      window.entries.push(entry);
     }
     const out = this.result;
     out.length = 0;
-    // values(), not entries(): no [key, value] pair allocated per member on this per-event path.
-    for (const entry of window.values()) {
-      if (entry.expiresMs < atMs) window.delete(entry.member);
-      else if (entry.lastSeenMs >= sinceMs) out.push(entry);
+    const entries = window.entries;
+    let kept = 0;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
+      if (entry.expiresMs < atMs) {
+        window.index.delete(entry.member);
+        continue;
+      }
+      entries[kept++] = entry;
+      if (entry.lastSeenMs >= sinceMs) out.push(entry);
     }
+    entries.length = kept;
     return out;
   }
 }
