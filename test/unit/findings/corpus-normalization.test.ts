@@ -157,3 +157,35 @@ describe('Inspector v2: CVSS, EPSS, fix available', () => {
     expect(v?.cvssScore).toEqual(expect.any(Number));
   });
 });
+
+describe('unknown and new types are never dropped', () => {
+  it('a GuardDuty type Firebreak has never seen normalizes, with class Other (routed to notify)', async () => {
+    // Prepare
+    const raw = structuredClone(readFixture('guardduty/aws-samples-automated-response/guardduty_ec2_event.json')) as Record<string, any>;
+    raw.type = 'Impact:Quantum/EntangledCrypto';
+    raw.resource = { resourceType: 'QuantumComputer' };
+    // Act
+    const outcome = await detectEvents(raw, { config, now });
+    // Assert
+    expect(outcome.kind === 'detected' && outcome.findings.map((f) => [f.finding.type, f.finding.resourceClass, f.finding.attack.tactics])).toEqual([
+      ['Impact:Quantum/EntangledCrypto', 'Other', ['TA0040']],
+    ]);
+  });
+
+  it('an EventBridge event from a service without a normalizer becomes a generic finding naming what arrived', async () => {
+    // Prepare: the real Access Analyzer finding event, re-labelled as a product Firebreak does not know.
+    const event = { ...structuredClone(readFixture('securityhub/awsdocs/iam-user-guide__access-analyzer-eventbridge__event0.json') as Record<string, unknown>), source: 'aws.newservice', 'detail-type': 'New Service Finding' };
+    // Act
+    const outcome = await detectEvents(event, { config, now });
+    // Assert
+    if (outcome.kind !== 'detected') throw new Error(outcome.reason);
+    expect(outcome.findings[0]!.finding).toMatchObject({
+      source: 'other',
+      product: 'newservice',
+      type: 'aws.newservice/New Service Finding',
+      resourceClass: 'Other',
+      severity: { label: 'MEDIUM' },
+      dedupKey: 'event:aws.newservice:111122223333:us-west-2:11111111-2222-4444-aaaa-333333333333',
+    });
+  });
+});
