@@ -4,7 +4,7 @@ import { FirebreakError, ValidationError } from '../../lambdas/core/errors.js';
 import { loadConfigFile } from '../../lib/config.js';
 import { UsageError, type CliCommand } from './command.js';
 
-const USAGE = 'firebreak replay <event.json | -> [--config <file>] [--approve | --reject] [--reason <text>] [--json]';
+const USAGE = 'firebreak replay <event.json | -> [--config <file>] [--approve | --reject | --expire] [--reason <text>] [--json]';
 
 /**
  * `firebreak replay`: one event (EventBridge event, bare GuardDuty or ASFF finding, CloudTrail record) through the synthesized
@@ -19,7 +19,8 @@ export const command: CliCommand = {
     const parsed = parse(args);
     const source = parsed.positionals[0];
     if (!source || parsed.positionals.length > 1) throw new UsageError('expected exactly one event file (or - for stdin)');
-    if (parsed.values.approve && parsed.values.reject) throw new UsageError('choose --approve or --reject, not both');
+    const decisions = [parsed.values.approve, parsed.values.reject, parsed.values.expire].filter(Boolean).length;
+    if (decisions > 1) throw new UsageError('choose one of --approve, --reject or --expire');
     if (parsed.values.reason && !parsed.values.approve && !parsed.values.reject) throw new UsageError('--reason goes with --approve or --reject');
 
     const config = parsed.values.config ? loadConfigFile(parsed.values.config) : undefined;
@@ -36,6 +37,7 @@ export const command: CliCommand = {
       const result = await runtime.replay(event, {
         approve: parsed.values.approve === true,
         reject: parsed.values.reject === true,
+        expire: parsed.values.expire === true,
         ...(parsed.values.reason ? { reason: parsed.values.reason } : {}),
         approver: `local:${process.env.USER ?? 'responder'}`,
       });
@@ -57,6 +59,7 @@ function parse(args: readonly string[]) {
         config: { type: 'string' },
         approve: { type: 'boolean' },
         reject: { type: 'boolean' },
+        expire: { type: 'boolean' },
         reason: { type: 'string' },
         json: { type: 'boolean' },
       },

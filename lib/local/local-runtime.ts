@@ -44,6 +44,8 @@ export interface ReplayOptions {
   readonly approve?: boolean;
   /** Reject the first approval the playbook asks for. */
   readonly reject?: boolean;
+  /** Let the first approval time out (nobody answered in time): the gate fails with States.Timeout. */
+  readonly expire?: boolean;
   readonly reason?: string;
   /** Who decides (recorded on the timeline). */
   readonly approver?: string;
@@ -230,7 +232,9 @@ export class LocalRuntime {
    * playbook it starts; stops at an approval unless told to approve or reject.
    */
   async replay(input: unknown, options: ReplayOptions = {}): Promise<ReplayResult> {
-    if (options.approve && options.reject) throw new FirebreakError('choose --approve or --reject, not both');
+    if ([options.approve, options.reject, options.expire].filter(Boolean).length > 1) {
+      throw new FirebreakError('choose one of --approve, --reject or --expire');
+    }
     const callsBefore = this.clients.calls.length;
     const notificationsBefore = this.clients.notifications.length;
     const plannedBefore = this.planned.length;
@@ -316,6 +320,13 @@ export class LocalRuntime {
   private async runExecutions(executionArns: readonly string[], incidentIds: readonly string[], options: ReplayOptions): Promise<void> {
     for (let round = 0; round < MAX_APPROVAL_ROUNDS; round += 1) {
       await Promise.all(executionArns.map((arn) => this.stepFunctions.settle(arn)));
+      if (options.expire) {
+        // The gate's TimeoutSeconds elapsing, without waiting for it: Step Functions fails the task with States.Timeout.
+        const waiting = executionArns.flatMap((arn) => this.stepFunctions.pendingTasks(arn));
+        if (round > 0 || waiting.length === 0) return;
+        for (const task of waiting) this.stepFunctions.answerTask(task.token, { error: 'States.Timeout', cause: 'the approval was not answered in time' });
+        continue;
+      }
       if (!options.approve && !options.reject) return;
       const pending = (await Promise.all(incidentIds.map((id) => this.approvals.pendingForIncident(id)))).flat();
       const waiting = pending.filter((approval) => this.stepFunctions.pendingTasks().some((task) => task.token === approval.taskToken));

@@ -70,7 +70,7 @@ export function renderReplay(result: ReplayResult, source: string): string {
         for (const call of step.calls) out(`      ${call.service} ${call.operation} ${JSON.stringify(call.params)}`);
       }
     }
-    out('  Continue with --approve, or --reject [--reason "..."].');
+    out('  Continue with --approve, or --reject [--reason "..."], or see the timeout path with --expire.');
   }
 
   out();

@@ -95,6 +95,19 @@ describe('replay of a GuardDuty IAM credential finding', () => {
     expect(result.notifications.map((notification) => notification.attributes.event)).toContain('rejected');
   });
 
+  it('when nobody answers in time, escalates and changes nothing (onApprovalTimeout: escalate)', async () => {
+    // Prepare
+    const local = await runtime();
+    // Act
+    const result = await local.replay(CREDENTIAL_EVENT, { expire: true });
+    // Assert
+    expect(result.executions[0]?.path).toEqual(['ChooseMode', 'ApprovalGate', 'RecordApprovalTimeout', 'EscalateApprovalTimeout', 'ApprovalTimedOut']);
+    expect(result.calls.filter((call) => call.origin === 'planned')).toEqual([]);
+    expect(result.incident?.status).toBe('open');
+    expect(result.timeline.map((entry) => entry.kind)).toContain('approval_timeout');
+    expect(result.notifications.map((notification) => notification.attributes.event)).toContain('approval_timeout');
+  });
+
   it('keeps one incident and one execution when EventBridge delivers the same event twice', async () => {
     // Prepare
     const local = await runtime();

@@ -120,6 +120,6 @@ describe('firebreak replay (CLI)', () => {
     const { code, stderr } = await run(['replay', DEMO_EVENT, '--approve', '--reject']);
     // Assert
     expect(code).toBe(2);
-    expect(stderr).toMatch(/^firebreak replay: choose --approve or --reject, not both\nusage: firebreak replay/);
+    expect(stderr).toMatch(/^firebreak replay: choose one of --approve, --reject or --expire\nusage: firebreak replay/);
   });
 });
