@@ -15,6 +15,7 @@ import { detectionCloudTrailPatterns, Ingestion, type CloudTrailPattern } from '
 import { LogEncryptionKey } from './log-encryption-key.js';
 import { Notifications } from './notifications.js';
 import { PlaybookStateMachine } from './playbooks/playbook-state-machine.js';
+import { RollbackStateMachine } from './playbooks/rollback-state-machine.js';
 import { logRetentionFor, ResponderFunction, type ResponderFunctionProps } from './responder-function.js';
 import { SlaSchedule } from './sla-schedule.js';
 
@@ -33,6 +34,7 @@ export const STACK_OUTPUTS = {
   notificationTopicArn: 'NotificationTopicArn',
   playbookStateMachineArns: 'PlaybookStateMachineArns',
   approvalUrl: 'ApprovalUrl',
+  rollbackStateMachineArn: 'RollbackStateMachineArn',
 } as const;
 
 /**
@@ -156,6 +158,12 @@ export class FirebreakStack extends Stack {
     new CfnOutput(this, STACK_OUTPUTS.approvalUrl, {
       value: this.approvals.url.url,
       description: 'Approval endpoint (links in approval messages point here; GET shows, POST decides)',
+    });
+    // Undo of an incident's containment (contain): StartExecution with { incidentId, dryRun, actor }.
+    const rollback = new RollbackStateMachine(this, 'Rollback', { act: act.function, logRetention: logRetentionFor(config.config.retentionDays), logKey });
+    new CfnOutput(this, STACK_OUTPUTS.rollbackStateMachineArn, {
+      value: rollback.stateMachine.stateMachineArn,
+      description: 'Rollback state machine: input { incidentId, dryRun, actor }',
     });
   }
 

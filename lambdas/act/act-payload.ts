@@ -15,3 +15,16 @@ export const ActPayloadSchema = z.object({
   params: z.record(z.string(), z.unknown()).optional(),
 });
 export type ActPayload = z.infer<typeof ActPayloadSchema>;
+
+/**
+ * What the rollback state machine sends the act Lambda: undo the incident's containment (lambdas/actions/rollback), with
+ * the same "only if nobody changed it since" checks as `firebreak rollback`.
+ */
+export const RollbackPayloadSchema = z.object({
+  operation: z.literal('rollback'),
+  incidentId: z.string().min(1),
+  dryRun: z.boolean(),
+  /** Who asked for it (the StartExecution caller's identity, as the CLI or console passes it). */
+  actor: z.string().min(1).default('firebreak'),
+});
+export type RollbackPayload = z.infer<typeof RollbackPayloadSchema>;
