@@ -4,6 +4,7 @@ import { parseFirebreakConfig } from '../core/config/firebreak-config.js';
 import { readEnvironment } from '../core/environment.js';
 import { createLogger } from '../observability/logger.js';
 import { CircuitBreakerStore } from '../store/circuit-breaker-store.js';
+import { DynamoCorrelationWindowStore } from '../store/correlation-window-store.js';
 import { IncidentRepository } from '../store/incident-repository.js';
 import { createDetectHandler, type DetectHandler } from './create-detect-handler.js';
 

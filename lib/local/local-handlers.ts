@@ -6,7 +6,6 @@ import type { AwsTarget } from '../../lambdas/aws/clients.js';
 import type { FirebreakConfig } from '../../lambdas/core/config/firebreak-config.js';
 import { FirebreakError } from '../../lambdas/core/errors.js';
 import type { FunctionKind } from '../../lambdas/core/playbook-contract.js';
-import { InMemoryCorrelationWindowStore } from '../../lambdas/core/rules/correlation-window.js';
 import { createDetectHandler } from '../../lambdas/detect/create-detect-handler.js';
 import { createNotifyHandler } from '../../lambdas/notify/create-notify-handler.js';
 import { IncidentNotifier } from '../../lambdas/notify/incident-notifier.js';
@@ -14,6 +13,7 @@ import { snsPublisher } from '../../lambdas/notify/notification-publisher.js';
 import { createRecordHandler } from '../../lambdas/record/create-record-handler.js';
 import { SecurityHubWorkflowSync } from '../../lambdas/securityhub-sync/securityhub-workflow.js';
 import { ApprovalStore } from '../../lambdas/store/approval-store.js';
+import { DynamoCorrelationWindowStore } from '../../lambdas/store/correlation-window-store.js';
 import { IncidentRepository } from '../../lambdas/store/incident-repository.js';
 import { NotificationDigestStore } from '../../lambdas/store/notification-digest-store.js';
 import type { DryRunAwsClients } from './dry-run-aws-clients.js';
@@ -63,7 +63,7 @@ export function createLocalHandler(fn: TemplateFunction, deps: LocalHandlerDeps)
         repository,
         config: deps.config,
         playbookArns: JSON.parse(required(fn, 'PLAYBOOK_ARNS')) as Record<string, string>,
-        windowStore: new InMemoryCorrelationWindowStore(),
+        windowStore: new DynamoCorrelationWindowStore(doc, tableName),
         now: deps.clock,
         logger,
         ...(env.NOTIFY_FUNCTION_NAME ? { notifyFunctionName: env.NOTIFY_FUNCTION_NAME } : {}),
