@@ -12,6 +12,7 @@ import type { CloudFormationTemplate } from '../../lib/local/template-intrinsics
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/integration/${name}`, import.meta.url), 'utf8'));
 const CREDENTIAL_EVENT = fixture('guardduty-iam-credential-finding.json');
 const SAMPLE_EVENT = fixture('guardduty-iam-tor-sample.json');
+const FAILED_LOGIN = fixture('cloudtrail-console-login-failure.json');
 const HOME = { accountId: '123456789012', region: 'us-east-1' };
 
 const DEACTIVATE_KEY = { UserName: 'ci-deployer', AccessKeyId: 'AKIAIOSFODNN7EXAMPLE', Status: 'Inactive' };
@@ -198,5 +199,24 @@ describe('replay of a GuardDuty IAM credential finding', () => {
     // Assert
     await expect(replay).rejects.toThrow(NoRuleMatchedError);
     await expect(replay).rejects.toThrow(/source 'aws.ec2', detail-type 'EC2 Instance State-change Notification'/);
+  });
+
+  it('turns a CloudTrail log of repeated failed console sign-ins into a brute-force incident (Sigma correlation in DynamoDB)', async () => {
+    // Prepare: the documented failed sign-in, twelve times, 20 s apart, each with its own event id.
+    const local = await runtime();
+    const Records = Array.from({ length: 12 }, (_, i) => ({
+      ...FAILED_LOGIN,
+      eventID: `${FAILED_LOGIN.eventID.slice(0, -2)}${String(i).padStart(2, '0')}`,
+      eventTime: new Date(Date.parse(FAILED_LOGIN.eventTime) + i * 20_000).toISOString(),
+    }));
+    // Act
+    const result = await local.replay({ Records });
+    // Assert
+    expect(result.inputs).toHaveLength(12);
+    expect(result.inputs.every((input) => input.recognizedAs === 'cloudtrail-record')).toBe(true);
+    expect(result.matchedRules.every((rule) => rule.logicalId.startsWith('IngestionCloudTrail'))).toBe(true);
+    const created = result.deliveries.flatMap((delivery) => delivery.findings).filter((finding) => finding.outcome === 'created');
+    expect(created.map((finding) => finding.type)).toContain('console-brute-force-by-ip');
+    expect(result.incidents.find((incident) => incident.primaryFinding.type === 'console-brute-force-by-ip')).toMatchObject({ status: 'open' });
   });
 });
