@@ -124,17 +124,17 @@ const BUCKETS_PER_WINDOW = 10;
  */
 export class CloudTrailDetector {
   /**
-   * Correlation findings already emitted by this container (dedupKey → end of its window, epoch ms). A window that has
-   * fired keeps counting but is not re-emitted for every further event; another container may emit it once more, which
-   * the incident store's dedup absorbs.
+   * Correlation windows already emitted by this container (window key → index of the window that fired). A window that
+   * has fired keeps counting but is not re-emitted for every further event; another container may emit it once more,
+   * which the incident store's dedup absorbs. Keyed by the window key string already built (and hashed) for the store.
    */
   private readonly emitted = new Map<string, number>();
   private static readonly MAX_REMEMBERED = 10_000;
 
   constructor(private readonly engine: RuleEngine) {}
 
-  private alreadyEmitted(dedupKey: string, windowEndMs: number): boolean {
-    if (this.emitted.has(dedupKey)) return true;
+  private alreadyEmitted(key: string, window: number): boolean {
+    if (this.emitted.get(key) === window) return true;
     if (this.emitted.size >= CloudTrailDetector.MAX_REMEMBERED) {
       // Maps iterate in insertion order: drop the oldest tenth.
       let drop = CloudTrailDetector.MAX_REMEMBERED / 10;
@@ -143,7 +143,7 @@ export class CloudTrailDetector {
         if (--drop === 0) break;
       }
     }
-    this.emitted.set(dedupKey, windowEndMs);
+    this.emitted.set(key, window);
     return false;
   }
 
@@ -221,11 +221,11 @@ export class CloudTrailDetector {
     }
     if (store.observeSync) {
       const seen = store.observeSync(key, member, atMs, sinceMs, ttl);
-      return this.conclude(correlation, core, event, eventTime, atMs, sinceMs, timespan, groupValues, seen, override, context);
+      return this.conclude(correlation, core, event, eventTime, atMs, sinceMs, timespan, key, groupValues, seen, override, context);
     }
     return store
       .observe(key, member, atMs, sinceMs, ttl)
-      .then((seen) => this.conclude(correlation, core, event, eventTime, atMs, sinceMs, timespan, groupValues, seen, override, context));
+      .then((seen) => this.conclude(correlation, core, event, eventTime, atMs, sinceMs, timespan, key, groupValues, seen, override, context));
   }
 
   private conclude(
@@ -236,6 +236,7 @@ export class CloudTrailDetector {
     atMs: number,
     sinceMs: number,
     timespan: number,
+    key: string,
     groupValues: readonly string[],
     seen: readonly WindowObservation[],
     override: CorrelationOverride | undefined,
@@ -258,8 +259,8 @@ export class CloudTrailDetector {
     }
     if (correlation.type !== 'temporal' && !meets(correlation.condition, value, override?.threshold)) return undefined;
     const window = Math.floor(atMs / (timespan * 1000));
+    if (this.alreadyEmitted(key, window)) return undefined;
     const dedupKey = `cloudtrail:${correlation.name}:${groupValues.join('|')}:${window}`;
-    if (this.alreadyEmitted(dedupKey, (window + 1) * timespan * 1000)) return undefined;
     const groupText = correlation.groupBy.map((field, i) => `${field}=${groupValues[i] || '(none)'}`).join(', ');
     return buildFinding(
       correlation,
