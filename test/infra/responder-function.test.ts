@@ -1,13 +1,13 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { configFromObject } from '../../lib/config.js';
 import { FirebreakStack } from '../../lib/firebreak-stack.js';
-import { logRetentionFor, ResponderFunction } from '../../lib/responder-function.js';
+import { logRetentionFor, REPO_ROOT, ResponderFunction } from '../../lib/responder-function.js';
 import { TEST_PLAYBOOK } from './support/synth-firebreak.js';
 
 function stackWithFunction(config: unknown, environment?: Record<string, string>) {
@@ -73,8 +73,10 @@ describe('ResponderFunction', () => {
 });
 
 describe('bundling', () => {
-  it('bundles every handler of the real stack with the local esbuild (no Docker), as ESM for Node.js 22', { timeout: 60_000 }, () => {
-    const outdir = mkdtempSync(join(tmpdir(), 'firebreak-bundling-'));
+  it('bundles every handler of the real stack with the local esbuild (no Docker), as ESM modules that load', { timeout: 60_000 }, async () => {
+    // Inside the repository, so the bundles resolve the AWS SDK (left to the Lambda runtime) from node_modules when loaded.
+    mkdirSync(join(REPO_ROOT, 'cdk.out'), { recursive: true });
+    const outdir = mkdtempSync(join(REPO_ROOT, 'cdk.out', 'test-bundling-'));
     onTestFinished(() => rmSync(outdir, { recursive: true, force: true }));
     const app = new App({ outdir, builtinCloudFormationValidation: false, context: { 'aws:cdk:enable-asset-metadata': true } });
     const started = Date.now();
@@ -83,7 +85,9 @@ describe('bundling', () => {
     const assembly = app.synth();
     const elapsed = Date.now() - started;
 
-    const template = assembly.getStackArtifact(stack.artifactId).template as { Resources: Record<string, { Type: string; Metadata?: Record<string, string> }> };
+    const template = assembly.getStackArtifact(stack.artifactId).template as {
+      Resources: Record<string, { Type: string; Metadata?: Record<string, string>; Properties?: unknown }>;
+    };
     const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
     expect(functions).toHaveLength(7);
     for (const fn of functions) {
@@ -95,5 +99,13 @@ describe('bundling', () => {
       expect(readdirSync(assetDir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
     }
     expect(elapsed).toBeLessThan(20_000);
+
+    // Loading runs a module's top level (imports, CommonJS interop through the banner's require) as a cold start does. The
+    // act bundle has the widest import surface (every action's SDK client, Powertools, zod); detect has the rule packs.
+    for (const kind of ['act', 'detect']) {
+      const fn = functions.find((candidate) => (candidate.Properties as { Environment: { Variables: Record<string, string> } }).Environment.Variables.FIREBREAK_FUNCTION === kind)!;
+      const loaded = (await import(pathToFileURL(join(outdir, fn.Metadata!['aws:asset:path']!, 'index.mjs')).href)) as { handler?: unknown };
+      expect(typeof loaded.handler, kind).toBe('function');
+    }
   });
 });
