@@ -1,5 +1,9 @@
+import { existsSync } from 'node:fs';
+import { assessCompliance } from '../../lambdas/core/compliance/compliance-assessment.js';
+import { COMPLIANCE_FRAMEWORKS, type ComplianceFramework } from '../../lambdas/core/compliance/compliance-framework.js';
 import { incidentReport } from '../../lambdas/core/incidents/incident-report.js';
 import { incidentDurations } from '../../lambdas/core/incidents/lifecycle.js';
+import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../../lib/config.js';
 import { UsageError, type CliCommand } from './command.js';
 import { BACKEND_NOTE, BACKEND_OPTIONS, BACKEND_USAGE, parseCommandArgs, defaultBackendEnvironment, openWorkflowBackend, type BackendEnvironment } from './workflow-backend.js';
 
@@ -8,12 +12,13 @@ export function createReportCommand(env: BackendEnvironment = defaultBackendEnvi
   return {
     name: 'report',
     summary: 'the incident report: severity, title, status, actions, timeline, root cause',
-    usage: `firebreak report <incident> [--json] ${BACKEND_USAGE}\n${BACKEND_NOTE}`,
+    usage: `firebreak report <incident> [--json] [--compliance ${COMPLIANCE_FRAMEWORKS.join('|')}] ${BACKEND_USAGE}\n${BACKEND_NOTE}\n${COMPLIANCE_NOTE}`,
     async run(args, io) {
-      const { values, positionals } = parseCommandArgs(args, { ...BACKEND_OPTIONS, json: { type: 'boolean', default: false } });
+      const { values, positionals } = parseCommandArgs(args, { ...BACKEND_OPTIONS, json: { type: 'boolean', default: false }, compliance: { type: 'string' } });
       const [incidentId, ...extra] = positionals;
       if (!incidentId) throw new UsageError('missing incident id');
       if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
+      const framework = complianceFrameworkOf(values.compliance, values.config);
       const backend = await openWorkflowBackend(values, env);
       try {
         const incident = await backend.repository.getOrThrow(incidentId);
@@ -38,13 +43,14 @@ export function createReportCommand(env: BackendEnvironment = defaultBackendEnvi
                 finding: incident.primaryFinding,
                 actions,
                 timeline,
+                ...(framework !== 'none' ? { compliance: assessCompliance(framework, incident, actions, timeline) } : {}),
               },
               null,
               2,
             ),
           );
         } else {
-          io.stdout(incidentReport(incident, actions, timeline));
+          io.stdout(incidentReport(incident, actions, timeline, { complianceFramework: framework }));
         }
         return 0;
       } finally {
@@ -52,6 +58,21 @@ export function createReportCommand(env: BackendEnvironment = defaultBackendEnvi
       }
     },
   };
+}
+
+const COMPLIANCE_NOTE =
+  '--compliance: add the compliance section for this framework; default: complianceFramework of --config FILE, else of ./firebreak.config.json when present.';
+
+/** The framework the report maps evidence to: the flag, else the config the stack was deployed from (config `complianceFramework`). */
+function complianceFrameworkOf(flag: string | undefined, configPath: string | undefined): ComplianceFramework {
+  if (flag !== undefined) {
+    if (!(COMPLIANCE_FRAMEWORKS as readonly string[]).includes(flag)) {
+      throw new UsageError(`--compliance '${flag}' is not supported (supported: ${COMPLIANCE_FRAMEWORKS.join(', ')})`);
+    }
+    return flag as ComplianceFramework;
+  }
+  const path = configPath ?? (existsSync(DEFAULT_CONFIG_PATH) ? DEFAULT_CONFIG_PATH : undefined);
+  return path ? loadConfigFile(path).config.complianceFramework : 'none';
 }
 
 export const command: CliCommand = createReportCommand();

@@ -16,7 +16,7 @@ export interface RequirementAssessment {
 export interface ComplianceAssessment {
   readonly framework: MappedFramework;
   readonly name: string;
-  readonly unit: string;
+  readonly units: string;
   readonly requirements: readonly RequirementAssessment[];
 }
 
@@ -32,7 +32,7 @@ export function assessCompliance(
   return {
     framework,
     name: mapping.name,
-    unit: mapping.unit,
+    units: mapping.units,
     requirements: mapping.requirements.map((requirement) => {
       const parts = requirement.aspects.map((aspect) => aspectEvidence(aspect, record)).filter((part) => part.applicable);
       const evidence = parts.flatMap((part) => part.evidence);

@@ -15,8 +15,8 @@ export interface ComplianceRequirement {
 
 export interface FrameworkMapping {
   readonly name: string;
-  /** What a requirement is called in this framework (phase, requirement, criterion). */
-  readonly unit: string;
+  /** What requirements are called in this framework (phases, requirements, criteria). */
+  readonly units: string;
   readonly requirements: readonly ComplianceRequirement[];
 }
 
@@ -29,7 +29,7 @@ export interface FrameworkMapping {
 export const FRAMEWORK_MAPPINGS: Readonly<Record<MappedFramework, FrameworkMapping>> = {
   'nist-800-61': {
     name: 'NIST SP 800-61r2',
-    unit: 'phase',
+    units: 'phases',
     requirements: [
       { ref: '3.1', title: 'Preparation', aspects: ['response-procedure'] },
       { ref: '3.2', title: 'Detection & Analysis', aspects: ['detection', 'triage', 'communication', 'audit-trail'] },
@@ -39,7 +39,7 @@ export const FRAMEWORK_MAPPINGS: Readonly<Record<MappedFramework, FrameworkMappi
   },
   'pci-dss-4': {
     name: 'PCI DSS v4.0',
-    unit: 'requirement',
+    units: 'requirements',
     requirements: [
       { ref: '12.10.1', title: 'Incident response plan exists and is activated for a suspected or confirmed incident', aspects: ['response-procedure', 'communication'] },
       { ref: '12.10.3', title: 'Designated personnel available to respond to incidents', aspects: ['triage'] },
@@ -52,7 +52,7 @@ export const FRAMEWORK_MAPPINGS: Readonly<Record<MappedFramework, FrameworkMappi
   },
   soc2: {
     name: 'SOC 2 (Trust Services Criteria 2017)',
-    unit: 'criterion',
+    units: 'criteria',
     requirements: [
       { ref: 'CC7.3', title: 'Security events are evaluated to determine whether they are security incidents', aspects: ['detection', 'triage'] },
       { ref: 'CC7.4', title: 'Security incidents are responded to: understood, contained, remediated and communicated', aspects: ['response-procedure', 'containment', 'communication', 'audit-trail'] },

@@ -11,8 +11,8 @@ export function complianceReportSection(assessment: ComplianceAssessment): strin
     `## Compliance (${assessment.name})`,
     '',
     incomplete.length === 0
-      ? `All ${applicable.length} applicable ${assessment.unit}s are evidenced by this incident's record.`
-      : `${applicable.length - incomplete.length} of ${applicable.length} applicable ${assessment.unit}s evidenced; incomplete: ${incomplete.map((requirement) => `${requirement.ref} ${requirement.title}`).join('; ')}.`,
+      ? `All ${applicable.length} applicable ${assessment.units} are evidenced by this incident's record.`
+      : `${applicable.length - incomplete.length} of ${applicable.length} applicable ${assessment.units} evidenced; incomplete: ${incomplete.map((requirement) => `${requirement.ref} ${requirement.title}`).join('; ')}.`,
     '',
   ];
   for (const requirement of assessment.requirements) {
