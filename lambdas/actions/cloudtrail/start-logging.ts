@@ -25,7 +25,7 @@ export const startLogging = defineAction<Params>({
       controls: ['CloudTrail.1', 'CloudTrail.3', 'cis-1.2.0/2.1'],
     });
     if (!about) return undefined;
-    return { trailNames: finding.resources.filter((r) => r.type === 'AWS::CloudTrail::Trail').map((r) => r.arn ?? r.id) };
+    return { trailNames: finding.resources.filter((r) => r.type === 'AWS::CloudTrail::Trail' || r.type === 'AwsCloudTrailTrail').map((r) => r.arn ?? r.id) };
   },
   target: (p) => `cloudtrail/${p.trailNames.length > 0 ? p.trailNames.join('+') : 'all-trails'}`,
   plan: (p) => (p.trailNames.length > 0 ? p.trailNames : ['{each trail of the Region that is not logging}']).map((name) => awsCall('cloudTrail', 'StartLogging', { Name: name })),

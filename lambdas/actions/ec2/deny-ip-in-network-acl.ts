@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseOrThrow } from '../../core/zod-issues.js';
 import { awsCall } from '../aws-session.js';
 import { defineAction, refused } from '../define-action.js';
+import { instanceFromFinding } from './instance-params.js';
 import { hostCidr, IpSchema, isIpv6, remoteIpOf, trustedIpReason } from '../safety/ip-target.js';
 
 /** Rule numbers Firebreak uses: below the usual 100 "allow" rules, so the deny is evaluated first. */
@@ -37,8 +38,7 @@ export const denyIpInNetworkAcl = defineAction<Params>({
 
   paramsFromFinding(finding) {
     const ip = remoteIpOf(finding);
-    const instance = finding.resources.find((r) => r.type === 'AWS::EC2::Instance');
-    const subnetIds = Array.isArray(instance?.details.subnetIds) ? (instance.details.subnetIds as string[]) : [];
+    const subnetIds = instanceFromFinding(finding)?.subnetIds ?? [];
     return ip && subnetIds.length > 0 ? { ip, subnetIds } : undefined;
   },
   target: (p) => `network-acl/${p.subnetIds.join('+')}/${hostCidr(p.ip)}`,

@@ -13,7 +13,8 @@ import { z } from 'zod';
 import { parseOrThrow } from '../../core/zod-issues.js';
 import { awsCall } from '../aws-session.js';
 import { defineAction } from '../define-action.js';
-import { instanceFromFinding, InstanceParamsSchema, instanceProtection, liveInstanceOrOutcome, type InstanceParams } from './instance-params.js';
+import { instanceFromFinding, InstanceParamsSchema, instanceProtection, type InstanceParams } from './instance-params.js';
+import { liveInstanceOrOutcome } from './live-instance.js';
 
 /** Per VPC: a group with no rules at all, and a transit group that allows everything (so tracked flows become untracked). */
 export const ISOLATION_GROUP_NAME = 'firebreak-isolation';

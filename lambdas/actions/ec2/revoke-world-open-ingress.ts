@@ -5,6 +5,7 @@ import type { Finding } from '../../core/findings/finding.js';
 import { parseOrThrow } from '../../core/zod-issues.js';
 import { awsCall } from '../aws-session.js';
 import { defineAction, refused } from '../define-action.js';
+import { findResource } from '../safety/finding-resources.js';
 import { refusalReason, tagRecord } from '../safety/protection.js';
 
 const WORLD_V4 = '0.0.0.0/0';
@@ -46,12 +47,12 @@ function matchesFromDetails(details: Record<string, unknown>): Match[] {
 }
 
 function paramsFromFinding(finding: Finding): Params | undefined {
-  const group = finding.resources.find((r) => r.type === 'AWS::EC2::SecurityGroup' && /^sg-/.test(r.id));
-  if (group) return { groupIds: [group.id], match: matchesFromDetails(group.details), tags: group.tags };
+  const group = findResource(finding, 'AWS::EC2::SecurityGroup');
+  if (group && /^sg-/.test(group.plainId)) return { groupIds: [group.plainId], match: matchesFromDetails(group.details), tags: group.tags };
   const eventId = finding.sourceEventIds[0];
   if (finding.ruleId === 'security-group-opened-to-world' && eventId) return { groupIds: [], match: [], tags: {}, cloudTrailEventId: eventId };
   // A GuardDuty port probe names the instance, its groups and the probed port.
-  const instance = finding.resources.find((r) => r.type === 'AWS::EC2::Instance');
+  const instance = findResource(finding, 'AWS::EC2::Instance');
   const groupIds = Array.isArray(instance?.details.securityGroupIds) ? (instance.details.securityGroupIds as string[]) : [];
   if (groupIds.length === 0) return undefined;
   const port = finding.network?.localPort;

@@ -1,7 +1,8 @@
 import { CreateSnapshotCommand, DescribeSnapshotsCommand } from '@aws-sdk/client-ec2';
 import { awsCall } from '../aws-session.js';
 import { defineAction } from '../define-action.js';
-import { instanceFromFinding, InstanceParamsSchema, instanceProtection, liveInstanceOrOutcome, type InstanceParams } from './instance-params.js';
+import { instanceFromFinding, InstanceParamsSchema, instanceProtection, type InstanceParams } from './instance-params.js';
+import { liveInstanceOrOutcome } from './live-instance.js';
 import { INCIDENT_TAG } from './incident-tags.js';
 
 function snapshotRequest(volumeId: string, instanceId: string, incidentId: string) {

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { parseOrThrow } from '../../core/zod-issues.js';
 import { awsCall } from '../aws-session.js';
 import { defineAction } from '../define-action.js';
-import { instanceFromFinding, InstanceParamsSchema, instanceProtection, liveInstanceOrOutcome, type InstanceParams } from './instance-params.js';
+import { instanceFromFinding, InstanceParamsSchema, instanceProtection, type InstanceParams } from './instance-params.js';
+import { liveInstanceOrOutcome } from './live-instance.js';
 
 const PriorStateSchema = z.object({ instanceId: z.string(), state: z.string() });
 

@@ -4,7 +4,8 @@ import { parseOrThrow } from '../../core/zod-issues.js';
 import type { ActionContext } from '../action.js';
 import { awsCall } from '../aws-session.js';
 import { defineAction } from '../define-action.js';
-import { instanceFromFinding, InstanceParamsSchema, instanceProtection, liveInstanceOrOutcome, type InstanceParams } from './instance-params.js';
+import { instanceFromFinding, InstanceParamsSchema, instanceProtection, type InstanceParams } from './instance-params.js';
+import { liveInstanceOrOutcome } from './live-instance.js';
 
 import { INCIDENT_TAG, STATUS_TAG } from './incident-tags.js';
 

@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { parseOrThrow } from '../../core/zod-issues.js';
 import { awsCall } from '../aws-session.js';
 import { defineAction } from '../define-action.js';
-import { instanceFromFinding, InstanceParamsSchema, instanceProtection, liveInstanceOrOutcome, type InstanceParams } from '../ec2/instance-params.js';
+import { instanceFromFinding, InstanceParamsSchema, instanceProtection, type InstanceParams } from '../ec2/instance-params.js';
+import { liveInstanceOrOutcome } from '../ec2/live-instance.js';
 
 /** An account has at most a few thousand target groups; this bounds the scan (400 at 10 pages). */
 const MAX_PAGES = 10;

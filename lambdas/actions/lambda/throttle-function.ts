@@ -5,6 +5,7 @@ import { parseOrThrow } from '../../core/zod-issues.js';
 import { isNotFoundError } from '../aws-errors.js';
 import { awsCall } from '../aws-session.js';
 import { defineAction, refused } from '../define-action.js';
+import { findResource } from '../safety/finding-resources.js';
 import { refusalReason } from '../safety/protection.js';
 
 const ParamsSchema = z.strictObject({
@@ -16,7 +17,7 @@ type Params = z.infer<typeof ParamsSchema>;
 const PriorStateSchema = z.object({ functionName: z.string(), reservedConcurrency: z.number().int().nullable() });
 
 function functionFromFinding(finding: Finding): Params | undefined {
-  const resource = finding.resources.find((r) => r.type === 'AWS::Lambda::Function' || r.type === 'AwsLambdaFunction');
+  const resource = findResource(finding, 'AWS::Lambda::Function');
   if (!resource) return undefined;
   return { functionName: resource.arn ?? resource.id, tags: resource.tags };
 }

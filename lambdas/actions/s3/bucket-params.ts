@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Finding } from '../../core/findings/finding.js';
 import type { ActionContext } from '../action.js';
 import { refused, type Outcome } from '../define-action.js';
+import { findResource } from '../safety/finding-resources.js';
 import { refusalReason, tagRecord } from '../safety/protection.js';
 
 export const BucketParamsSchema = z.strictObject({
@@ -12,10 +13,10 @@ export const BucketParamsSchema = z.strictObject({
 export type BucketParams = z.infer<typeof BucketParamsSchema>;
 
 export function bucketFromFinding(finding: Finding): BucketParams | undefined {
-  const resource = finding.resources.find((r) => r.type === 'AWS::S3::Bucket');
+  const resource = findResource(finding, 'AWS::S3::Bucket');
   if (!resource) return undefined;
   const fromDetails = typeof resource.details.bucketName === 'string' ? resource.details.bucketName : undefined;
-  const bucketName = fromDetails ?? resource.id.replace(/^arn:[\w-]+:s3:::/, '');
+  const bucketName = fromDetails ?? resource.plainId;
   return BucketParamsSchema.safeParse({ bucketName, tags: resource.tags }).success ? { bucketName, tags: resource.tags } : undefined;
 }
 
