@@ -149,6 +149,9 @@ export class ResponderFunction extends Construct {
         format: OutputFormat.ESM,
         target: 'node22',
         minify: true,
+        // Error classes name themselves after their constructor (FirebreakError: `new.target.name`); minified without this,
+        // a ValidationError is reported to Lambda, the logs and the DLQ as a two-letter name.
+        keepNames: true,
         sourceMap: true,
         // The Node.js 22 runtime ships AWS SDK v3: leaving it out cuts each bundle from ~2 MB to a few hundred KB (cold start,
         // synth time). Everything else, zod and Powertools included, is bundled at the locked versions.
