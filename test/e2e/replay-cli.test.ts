@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import type { CliIo } from '../../bin/commands/command.js';
 
 const DEMO_EVENT = fileURLToPath(new URL('../fixtures/integration/guardduty-iam-credential-finding.json', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'firebreak-cli-'));
+const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
 
 function writeScratch(name: string, content: string): string {
   const path = join(scratch, name);
@@ -121,5 +122,15 @@ describe('firebreak replay (CLI)', () => {
     // Assert
     expect(code).toBe(2);
     expect(stderr).toMatch(/^firebreak replay: choose one of --approve, --reject or --expire\nusage: firebreak replay/);
+  });
+
+  it.each(readdirSync(EXAMPLES).filter((name) => name.endsWith('.json')))('replays the shipped example %s into an incident waiting for approval', async (name) => {
+    // Act
+    const { code, stdout } = await run(['replay', join(EXAMPLES, name), '--json']);
+    // Assert
+    expect(code).toBe(0);
+    const document = JSON.parse(stdout);
+    expect(document.incident).toMatchObject({ status: 'open', mode: 'approve' });
+    expect(document.pendingApprovals).toEqual([expect.objectContaining({ step: 'ApprovalGate' })]);
   });
 });
