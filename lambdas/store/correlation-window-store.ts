@@ -18,12 +18,11 @@ export class DynamoCorrelationWindowStore implements CorrelationWindowStore {
     private readonly tableName: string,
   ) {}
 
-  async observe(key: string, member: string, atMs: number, sinceMs: number, ttlSeconds: number): Promise<WindowObservation[]> {
-    const pk = `${CORRELATION_PK_PREFIX}${key}`;
+  async add(key: string, member: string, atMs: number, ttlSeconds: number): Promise<void> {
     await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { pk, sk: `M#${member}` },
+        Key: { pk: `${CORRELATION_PK_PREFIX}${key}`, sk: `M#${member}` },
         // Last writer wins on lastSeenMs: CloudTrail delivers roughly in order, and a late event only shortens how long
         // its member counts, by at most the delivery delay.
         UpdateExpression: 'ADD #count :one SET lastSeenMs = :at, expiresAt = :expires',
@@ -31,6 +30,10 @@ export class DynamoCorrelationWindowStore implements CorrelationWindowStore {
         ExpressionAttributeValues: { ':one': 1, ':at': atMs, ':expires': Math.ceil(atMs / 1000) + ttlSeconds },
       }),
     );
+  }
+
+  async read(key: string, sinceMs: number): Promise<WindowObservation[]> {
+    const pk = `${CORRELATION_PK_PREFIX}${key}`;
     const out: WindowObservation[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -50,5 +53,10 @@ export class DynamoCorrelationWindowStore implements CorrelationWindowStore {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return out;
+  }
+
+  async observe(key: string, member: string, atMs: number, sinceMs: number, ttlSeconds: number): Promise<WindowObservation[]> {
+    await this.add(key, member, atMs, ttlSeconds);
+    return this.read(key, sinceMs);
   }
 }

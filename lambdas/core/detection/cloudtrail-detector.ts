@@ -115,6 +115,10 @@ function meets(condition: CorrelationRuleIR['condition'], value: number, thresho
 /** Shared result for records that yield nothing (frozen: callers only read it). */
 const NO_FINDINGS = Object.freeze({ ok: true as const, findings: Object.freeze([]) as unknown as Finding[], matchedRules: Object.freeze([]) as unknown as string[] });
 
+function peersKey(correlation: CorrelationRuleIR): string {
+  return `${correlation.name}#*peers`;
+}
+
 /** Number of time buckets per correlation window: event_count precision is one bucket (a tenth of the window). */
 const BUCKETS_PER_WINDOW = 10;
 
@@ -130,6 +134,8 @@ export class CloudTrailDetector {
    */
   private readonly emitted = new Map<string, number>();
   private static readonly MAX_REMEMBERED = 10_000;
+  /** Window key → `<window>:<count / peer floor>` last compared with its peers (see conclude). */
+  private readonly peersChecked = new Map<string, string>();
 
   constructor(private readonly engine: RuleEngine) {}
 
@@ -208,6 +214,16 @@ export class CloudTrailDetector {
     switch (correlation.type) {
       case 'event_count':
         member = `b${Math.floor(atMs / Math.max(1000, Math.floor((timespan * 1000) / BUCKETS_PER_WINDOW)))}`;
+        if (correlation.peers) {
+          // Peer statistics: every group's bucket counts under one key, written per event, read only when a group is
+          // a candidate outlier.
+          const peerMember = `${member}|${groupValues.join('#')}`;
+          if (store.addSync) store.addSync(peersKey(correlation), peerMember, atMs, ttl);
+          else {
+            const pending = store.add(peersKey(correlation), peerMember, atMs, ttl);
+            return pending.then(() => this.observeAndConclude(store, correlation, core, event, eventTime, atMs, sinceMs, timespan, key, member, ttl, groupValues, override, context));
+          }
+        }
         break;
       case 'value_count': {
         const observed = firstValueAt(event, correlation.condition.field!);
@@ -219,6 +235,25 @@ export class CloudTrailDetector {
         member = `r${ruleName}`;
         break;
     }
+    return this.observeAndConclude(store, correlation, core, event, eventTime, atMs, sinceMs, timespan, key, member, ttl, groupValues, override, context);
+  }
+
+  private observeAndConclude(
+    store: CorrelationWindowStore,
+    correlation: CorrelationRuleIR,
+    core: CloudTrailRecordCore,
+    event: EventRecord,
+    eventTime: string,
+    atMs: number,
+    sinceMs: number,
+    timespan: number,
+    key: string,
+    member: string,
+    ttl: number,
+    groupValues: readonly string[],
+    override: CorrelationOverride | undefined,
+    context: CloudTrailDetectContext,
+  ): Finding | undefined | Promise<Finding | undefined> {
     if (store.observeSync) {
       const seen = store.observeSync(key, member, atMs, sinceMs, ttl);
       return this.conclude(correlation, core, event, eventTime, atMs, sinceMs, timespan, key, groupValues, seen, override, context);
@@ -226,6 +261,22 @@ export class CloudTrailDetector {
     return store
       .observe(key, member, atMs, sinceMs, ttl)
       .then((seen) => this.conclude(correlation, core, event, eventTime, atMs, sinceMs, timespan, key, groupValues, seen, override, context));
+  }
+
+  /** Is this group's count at least `factor` times the mean of the other active groups (given enough of them)? */
+  private async farAbovePeers(correlation: CorrelationRuleIR, value: number, groupValues: readonly string[], sinceMs: number, atMs: number, context: CloudTrailDetectContext): Promise<string | undefined> {
+    const peers = correlation.peers!;
+    const own = groupValues.join('#');
+    const totals = new Map<string, number>();
+    for (const o of await context.windowStore!.read(peersKey(correlation), sinceMs, atMs)) {
+      const group = o.member.slice(o.member.indexOf('|') + 1);
+      if (group !== own) totals.set(group, (totals.get(group) ?? 0) + o.count);
+    }
+    if (totals.size < peers.minPeers) return undefined;
+    let sum = 0;
+    for (const n of totals.values()) sum += n;
+    const mean = sum / totals.size;
+    return value >= peers.factor * mean ? `${value} events vs a mean of ${mean.toFixed(1)} over ${totals.size} peers` : undefined;
   }
 
   private conclude(
@@ -241,7 +292,7 @@ export class CloudTrailDetector {
     seen: readonly WindowObservation[],
     override: CorrelationOverride | undefined,
     context: CloudTrailDetectContext,
-  ): Finding | undefined {
+  ): Finding | undefined | Promise<Finding | undefined> {
     let value = 0;
     switch (correlation.type) {
       case 'event_count':
@@ -257,8 +308,36 @@ export class CloudTrailDetector {
         break;
       }
     }
-    if (correlation.type !== 'temporal' && !meets(correlation.condition, value, override?.threshold)) return undefined;
     const window = Math.floor(atMs / (timespan * 1000));
+    if (correlation.type !== 'temporal' && !meets(correlation.condition, value, override?.threshold)) {
+      // Below the absolute threshold: a candidate only if it clears the peer floor; the (rare) peer read decides.
+      if (!correlation.peers || value < correlation.peers.floor || this.emitted.get(key) === window) return undefined;
+      // Re-read the peers each time the group's count reaches another multiple of the floor, not on every event.
+      const level = `${window}:${Math.floor(value / correlation.peers.floor)}`;
+      if (this.peersChecked.get(key) === level) return undefined;
+      if (this.peersChecked.size >= CloudTrailDetector.MAX_REMEMBERED) this.peersChecked.clear();
+      this.peersChecked.set(key, level);
+      return this.farAbovePeers(correlation, value, groupValues, sinceMs, atMs, context).then((why) =>
+        why ? this.emit(correlation, core, event, eventTime, sinceMs, timespan, key, window, groupValues, value, context, why) : undefined,
+      );
+    }
+    return this.emit(correlation, core, event, eventTime, sinceMs, timespan, key, window, groupValues, value, context);
+  }
+
+  private emit(
+    correlation: CorrelationRuleIR,
+    core: CloudTrailRecordCore,
+    event: EventRecord,
+    eventTime: string,
+    sinceMs: number,
+    timespan: number,
+    key: string,
+    window: number,
+    groupValues: readonly string[],
+    value: number,
+    context: CloudTrailDetectContext,
+    peerNote?: string,
+  ): Finding | undefined {
     if (this.alreadyEmitted(key, window)) return undefined;
     const dedupKey = `cloudtrail:${correlation.name}:${groupValues.join('|')}:${window}`;
     const groupText = correlation.groupBy.map((field, i) => `${field}=${groupValues[i] || '(none)'}`).join(', ');
@@ -272,7 +351,7 @@ export class CloudTrailDetector {
         dedupKey,
         count: Math.max(1, value),
         firstSeen: new Date(sinceMs).toISOString(),
-        description: `${correlation.description} (${correlation.type} ${value} within ${timespan}s${groupText ? ` for ${groupText}` : ''})`.trim(),
+        description: `${correlation.description} (${correlation.type} ${value} within ${timespan}s${groupText ? ` for ${groupText}` : ''}${peerNote ? `; ${peerNote}` : ''})`.trim(),
       },
       context,
     );

@@ -19,16 +19,30 @@ export interface CorrelationWindowStore {
   observe(key: string, member: string, atMs: number, sinceMs: number, ttlSeconds: number): Promise<readonly WindowObservation[]>;
   /** Same, for stores that keep their state in process: spares a promise per matched event. */
   observeSync?(key: string, member: string, atMs: number, sinceMs: number, ttlSeconds: number): readonly WindowObservation[];
+  /** Adds one observation without reading the window back (peer statistics: written per event, read rarely). */
+  add(key: string, member: string, atMs: number, ttlSeconds: number): Promise<void>;
+  addSync?(key: string, member: string, atMs: number, ttlSeconds: number): void;
+  /** Every member of `key` last seen at or after `sinceMs`. */
+  read(key: string, sinceMs: number, atMs: number): Promise<readonly WindowObservation[]>;
 }
 
 interface Entry extends WindowObservation {
   expiresMs: number;
 }
 
+interface Window {
+  index: Map<string, Entry>;
+  entries: Entry[];
+  prunedAtMs: number;
+}
+
+/** How often a write-mostly window is swept for expired members (event time). */
+const PRUNE_INTERVAL_MS = 30_000;
+
 /** Process-local store: the CLI (`firebreak detect` over a file), the bench and tests. Expired entries are pruned on access. */
 export class InMemoryCorrelationWindowStore implements CorrelationWindowStore {
   // Per window: a member index for lookups and an array for the per-event scan (arrays iterate without allocating).
-  private readonly windows = new Map<string, { index: Map<string, Entry>; entries: Entry[] }>();
+  private readonly windows = new Map<string, Window>();
   // Reused result buffer: observe() runs once per matching CloudTrail event, and a fresh array per call was measurable.
   private readonly result: WindowObservation[] = [];
 
@@ -36,10 +50,24 @@ export class InMemoryCorrelationWindowStore implements CorrelationWindowStore {
     return this.observeSync(key, member, atMs, sinceMs, ttlSeconds);
   }
 
-  observeSync(key: string, member: string, atMs: number, sinceMs: number, ttlSeconds: number): readonly WindowObservation[] {
+  async add(key: string, member: string, atMs: number, ttlSeconds: number): Promise<void> {
+    this.addSync(key, member, atMs, ttlSeconds);
+  }
+
+  addSync(key: string, member: string, atMs: number, ttlSeconds: number): void {
+    this.upsert(key, member, atMs, ttlSeconds);
+  }
+
+  async read(key: string, sinceMs: number, atMs: number): Promise<readonly WindowObservation[]> {
+    const window = this.windows.get(key);
+    if (!window) return [];
+    return window.entries.filter((e) => e.expiresMs >= atMs && e.lastSeenMs >= sinceMs).map((e) => ({ member: e.member, count: e.count, lastSeenMs: e.lastSeenMs }));
+  }
+
+  private upsert(key: string, member: string, atMs: number, ttlSeconds: number) {
     let window = this.windows.get(key);
     if (!window) {
-      window = { index: new Map(), entries: [] };
+      window = { index: new Map(), entries: [], prunedAtMs: atMs };
       this.windows.set(key, window);
     }
     const expiresMs = atMs + ttlSeconds * 1000;
@@ -52,7 +80,25 @@ export class InMemoryCorrelationWindowStore implements CorrelationWindowStore {
       const entry = { member, count: 1, lastSeenMs: atMs, expiresMs };
       window.index.set(member, entry);
       window.entries.push(entry);
+      // New members arrive once per bucket (or value): the moment to drop expired ones, so write-mostly windows (peer
+      // statistics) stay bounded too.
+      if (window.entries.length > 16 && atMs - window.prunedAtMs > PRUNE_INTERVAL_MS) this.prune(window, atMs);
     }
+    return window;
+  }
+
+  private prune(window: Window, atMs: number) {
+    window.prunedAtMs = atMs;
+    let kept = 0;
+    for (const entry of window.entries) {
+      if (entry.expiresMs < atMs) window.index.delete(entry.member);
+      else window.entries[kept++] = entry;
+    }
+    window.entries.length = kept;
+  }
+
+  observeSync(key: string, member: string, atMs: number, sinceMs: number, ttlSeconds: number): readonly WindowObservation[] {
+    const window = this.upsert(key, member, atMs, ttlSeconds);
     const out = this.result;
     out.length = 0;
     const entries = window.entries;

@@ -48,7 +48,13 @@ const CommonSchema = {
   tags: z.array(z.string()).optional(),
   level: z.enum(['informational', 'low', 'medium', 'high', 'critical']).optional(),
   /** Firebreak extension: what the finding is about, when the actor alone does not say it (a trail, a security group). */
-  firebreak: z.strictObject({ resourceClass: ResourceClassSchema.optional(), readOnlyEvents: z.boolean().optional() }).optional(),
+  firebreak: z
+    .strictObject({
+      resourceClass: ResourceClassSchema.optional(),
+      readOnlyEvents: z.boolean().optional(),
+      peers: z.strictObject({ factor: z.number().gt(1), minPeers: z.number().int().min(1), floor: z.number().int().min(1) }).optional(),
+    })
+    .optional(),
 };
 
 const DetectionDocSchema = z.object({
@@ -281,6 +287,7 @@ function compileDetection(value: object, options: CompileOptions, file: string, 
   if (!name) throw new Error('a rule in a multi-document file needs a `name`');
   const product = doc.logsource.product?.toLowerCase();
   const service = doc.logsource.service?.toLowerCase();
+  if (doc.firebreak?.peers) throw new Error('firebreak.peers applies to event_count correlation rules only');
   if (product !== 'aws' || service !== 'cloudtrail') {
     throw new Error(`logsource ${product ?? '?'}/${service ?? '?'} is not supported (Firebreak evaluates aws/cloudtrail rules)`);
   }
@@ -319,6 +326,9 @@ function compileCorrelation(value: object, options: CompileOptions, file: string
   }
   if (c.type === 'value_count' && !condition.field) throw new Error('value_count correlation needs condition.field');
   const rules = Array.isArray(c.rules) ? c.rules : [c.rules];
+  if (doc.firebreak?.peers && (c.type !== 'event_count' || (c['group-by'] ?? []).length === 0)) {
+    throw new Error('firebreak.peers applies to event_count correlations with a group-by only');
+  }
   if (c.type === 'temporal' && rules.length < 2) throw new Error('temporal correlation needs at least two rules');
   return {
     kind: 'correlation',
@@ -328,6 +338,7 @@ function compileCorrelation(value: object, options: CompileOptions, file: string
     groupBy: c['group-by'] ?? [],
     timespanSeconds: seconds(c.timespan),
     condition,
+    ...(doc.firebreak?.peers ? { peers: doc.firebreak.peers } : {}),
     // Carried on the referenced rules at pack level (see compileRulePack).
     ...(c.generate ? { generate: true } : {}),
   } as CorrelationRuleIR;

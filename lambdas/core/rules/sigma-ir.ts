@@ -76,6 +76,12 @@ export interface CorrelationRuleIR extends RuleMetaIR {
   groupBy: string[];
   timespanSeconds: number;
   condition: CorrelationConditionIR;
+  /**
+   * Firebreak extension (event_count): also fire when a group is far above its peers, i.e. at least `floor` events and
+   * `factor` times the mean of the other active groups, given at least `minPeers` of them. The absolute condition still
+   * applies on its own.
+   */
+  peers?: { factor: number; minPeers: number; floor: number };
 }
 
 export type RuleIR = DetectionRuleIR | CorrelationRuleIR;

@@ -146,3 +146,49 @@ describe('temporal and volume correlations (in-memory store)', () => {
     expect(outcome.kind === 'detected' && outcome.findings.map((f) => f.finding.ruleId)).toEqual(['cloudtrail-logging-stopped']);
   });
 });
+
+describe('anomalous volume: far above its peers', () => {
+  function mutating(n: number, user: string) {
+    const base = structuredClone(cloudTrailFixture('panther:aws_iam_create_user#0')) as Record<string, any>;
+    base.eventID = `${user}-${n}`;
+    base.eventTime = new Date(T0 + n * 1000).toISOString().replace('.000', '');
+    base.userIdentity = { ...base.userIdentity, arn: `arn:aws:sts::123456789012:assumed-role/${user}/s` };
+    base.sourceIPAddress = `198.51.100.${user.length}`;
+    base.requestParameters = { userName: `${user}-u${n}` };
+    return base;
+  }
+
+  it('30 changes by one principal while 4 peers make 5 each → fires (5 × mean 5 = 25 ≤ 30), below the absolute 100', async () => {
+    // Prepare: peers first, then the outlier.
+    const events = [...['ann', 'bob', 'cid', 'dee'].flatMap((u) => Array.from({ length: 5 }, (_, n) => mutating(n, u))), ...Array.from({ length: 30 }, (_, n) => mutating(n, 'mallory'))];
+    // Act
+    const perEvent = await run(events, new InMemoryCorrelationWindowStore());
+    // Assert
+    const hits = perEvent.flatMap((fs, i) => fs.filter((f) => f.startsWith('anomalous-volume-by-principal')).map((f) => `${i}:${f.split(':')[3]}`));
+    expect(hits).toEqual([`${20 + 29}:arn`]);
+  });
+
+  it('everyone equally busy → no peer outlier', async () => {
+    // Prepare
+    const events = ['ann', 'bob', 'cid', 'dee', 'eve'].flatMap((u) => Array.from({ length: 30 }, (_, n) => mutating(n, u)));
+    // Act
+    const perEvent = await run(events, new InMemoryCorrelationWindowStore());
+    // Assert
+    expect(perEvent.flat().filter((f) => f.startsWith('anomalous-volume-by-principal'))).toEqual([]);
+  });
+
+  it('peer statistics work on DynamoDB too', async () => {
+    // Prepare
+    const table = await startTestTable();
+    try {
+      const events = [...['ann', 'bob', 'cid'].flatMap((u) => Array.from({ length: 2 }, (_, n) => mutating(n, u))), ...Array.from({ length: 30 }, (_, n) => mutating(n, 'mallory'))];
+      // Act
+      const perEvent = await run(events, new DynamoCorrelationWindowStore(table.doc, table.tableName));
+      // Assert
+      expect(perEvent[35]!.filter((f) => f.startsWith('anomalous-volume-by-principal'))).toHaveLength(1);
+      expect(perEvent.slice(0, 35).flat().filter((f) => f.startsWith('anomalous-volume-by-principal'))).toEqual([]);
+    } finally {
+      await table.stop();
+    }
+  });
+});
