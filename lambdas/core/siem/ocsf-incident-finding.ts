@@ -8,8 +8,9 @@ import type { NotificationDocument } from '../notifications/render-notification.
  * OCSF **1.1.0** Incident Finding (class_uid 2005, category Findings 2), attribute names, requirements and enum values as in the
  * 1.1.0 schema (docs.tenzir.com/reference/ocsf/1-1-0/classes/incident_finding; objects finding_info, attack, cloud, account,
  * metadata, product). Required there: activity_id, category_uid, class_uid, type_uid, severity_id, status_id, time, metadata
- * (product, version), finding_info_list (each uid + title). Firebreak facts without an OCSF attribute (risk score, playbook,
- * actions and their prior state, durations, root cause) go in `unmapped`, the base event's place for source data.
+ * (product, version), finding_info_list (each uid + title). Firebreak facts without an OCSF attribute of this class (risk
+ * score, playbook, affected resources, actions and their prior state, durations, root cause) go in `unmapped`, the base
+ * event's place for source data.
  */
 export const OCSF_VERSION = '1.1.0';
 export const OCSF_INCIDENT_FINDING_CLASS_UID = 2005;
@@ -48,7 +49,6 @@ export interface OcsfIncidentFinding {
   readonly finding_info_list: readonly OcsfFindingInfo[];
   readonly attacks?: readonly OcsfAttack[];
   readonly cloud: { readonly provider: 'AWS'; readonly region: string; readonly account: { readonly uid: string; readonly type: 'AWS Account'; readonly type_id: 10 } };
-  readonly resources?: readonly { readonly uid: string; readonly type: string; readonly name?: string; readonly region?: string }[];
   readonly unmapped: Record<string, unknown>;
 }
 
@@ -165,9 +165,6 @@ export function ocsfIncidentFinding(document: NotificationDocument): OcsfInciden
     finding_info_list: incident.findingKeys.map((key) => (key === finding.dedupKey ? primaryFindingInfo(finding, document, attacks) : correlatedFindingInfo(key))),
     ...(attacks.length > 0 ? { attacks } : {}),
     cloud: { provider: 'AWS', region: incident.region, account: { uid: incident.accountId, type: 'AWS Account', type_id: 10 } },
-    ...(finding.resources.length > 0
-      ? { resources: finding.resources.map((resource) => ({ uid: resource.arn ?? resource.id, type: resource.type, name: resource.id, ...(resource.region ? { region: resource.region } : {}) })) }
-      : {}),
     unmapped: {
       firebreak_event: document.event,
       incident_id: incident.incidentId,
@@ -175,6 +172,8 @@ export function ocsfIncidentFinding(document: NotificationDocument): OcsfInciden
       playbook: incident.playbook,
       mode: incident.mode,
       occurrences: incident.occurrences ?? 1,
+      // Incident Finding extends base_event, not finding: it has no `resources` attribute, so the affected resources travel here.
+      resources: finding.resources.map((resource) => ({ uid: resource.arn ?? resource.id, type: resource.type, ...(resource.region ? { region: resource.region } : {}) })),
       durations: document.durations,
       actions: document.actions,
       ...(incident.rootCause ? { root_cause: incident.rootCause } : {}),

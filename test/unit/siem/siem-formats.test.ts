@@ -68,7 +68,6 @@ describe('formatForSiem ocsf: OCSF 1.1.0 Incident Finding', () => {
       ],
       attacks: [{ tactic: { uid: 'TA0001', name: 'Initial Access' } }],
       cloud: { provider: 'AWS', region: 'us-east-1', account: { uid: '883606788610', type: 'AWS Account', type_id: 10 } },
-      resources: [{ uid: 'AKIAIOSFODNN7EXAMPLE', type: 'AWS::IAM::AccessKey', name: 'AKIAIOSFODNN7EXAMPLE', region: 'us-east-1' }],
       unmapped: {
         firebreak_event: 'opened',
         incident_id: 'inc-7f3a9c2e5b1d4e8fa0c6',
@@ -76,6 +75,7 @@ describe('formatForSiem ocsf: OCSF 1.1.0 Incident Finding', () => {
         playbook: 'credential-compromise',
         mode: 'approve',
         occurrences: 1,
+        resources: [{ uid: 'AKIAIOSFODNN7EXAMPLE', type: 'AWS::IAM::AccessKey', region: 'us-east-1' }],
         durations: { timeToAcknowledge: undefined, timeToContain: undefined, timeToResolve: undefined },
         actions: [],
       },
@@ -130,6 +130,7 @@ describe('formatForSiem ocsf: OCSF 1.1.0 Incident Finding', () => {
       playbook: 'credential-compromise',
       mode: 'approve',
       occurrences: 1,
+      resources: [{ uid: 'AKIAIOSFODNN7EXAMPLE', type: 'AWS::IAM::AccessKey', region: 'us-east-1' }],
       durations: { timeToAcknowledge: 300, timeToContain: 450, timeToResolve: 10_800 },
       actions,
       root_cause: 'CI access key committed to a public repository',
