@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import type { FirebreakConfig } from '../lambdas/core/config/firebreak-config.js';
 
 /** Message attributes every Firebreak notification carries, so subscribers filter without parsing the body. */
-export const NOTIFICATION_ATTRIBUTES = { severity: 'severity', playbook: 'playbook' } as const;
+export const NOTIFICATION_ATTRIBUTES = { severity: 'severity', playbook: 'playbook', event: 'event' } as const;
 
 type Subscription = FirebreakConfig['notifications']['subscriptions'][number];
 
@@ -19,8 +19,8 @@ export interface NotificationsProps {
 
 /**
  * One KMS-encrypted, TLS-only SNS topic for every notification. Teams route with filter policies on the message attributes
- * `severity` and `playbook` (e.g. CRITICAL to the pager, everything to the team channel) instead of Firebreak running a
- * topic per audience: one place to subscribe, and an escalation is just a message with its own severity.
+ * `severity`, `playbook` and `event` (e.g. CRITICAL and escalations to the pager, everything to the team channel) instead of
+ * Firebreak running a topic per audience: one place to subscribe, and an escalation is a message with `event: escalation`.
  */
 export class Notifications extends Construct {
   readonly topic: sns.Topic;
@@ -87,6 +87,9 @@ export function filterPolicyOf(subscription: Subscription): Record<string, sns.S
   }
   if (filter.playbook && filter.playbook.length > 0) {
     policy[NOTIFICATION_ATTRIBUTES.playbook] = sns.SubscriptionFilter.stringFilter({ allowlist: [...filter.playbook] });
+  }
+  if (filter.event && filter.event.length > 0) {
+    policy[NOTIFICATION_ATTRIBUTES.event] = sns.SubscriptionFilter.stringFilter({ allowlist: [...filter.event] });
   }
   return Object.keys(policy).length > 0 ? policy : undefined;
 }

@@ -55,9 +55,10 @@ describe('firebreak config at synth', () => {
     [{ siemPlatform: 'sentinel' }, "siemPlatform: siemPlatform 'sentinel' is not supported yet (supported: none, ocsf, splunk)"],
     [{ allowlists: { cidrs: ['10.0.0.0'] } }, 'allowlists.cidrs.0: expected a CIDR like 10.0.0.0/8'],
     [{ notifications: { subscriptions: [{ protocol: 'email', endpoint: 'secops' }] } }, 'notifications.subscriptions.0.endpoint: expected an email address for protocol email'],
-    [{ notifications: { subscriptions: [{ protocol: 'https', endpoint: 'https://x.example', filter: { sev: ['HIGH'] } }] } }, "notifications.subscriptions.0.filter: unrecognized key 'sev' (allowed: severity, playbook)"],
+    [{ notifications: { subscriptions: [{ protocol: 'https', endpoint: 'https://x.example', filter: { sev: ['HIGH'] } }] } }, "notifications.subscriptions.0.filter: unrecognized key 'sev' (allowed: severity, playbook, event)"],
     [{ detection: { pack: ['builtin'] } }, "detection: unrecognized key 'pack' (allowed: packs, disabledRules, correlations)"],
     [{ circuitBreaker: { max: 3 } }, "circuitBreaker: unrecognized key 'max' (allowed: "],
+    [{ notifications: { subscriptions: [{ protocol: 'sms', endpoint: '+15555550100', filter: { event: ['paged'] } }] } }, 'notifications.subscriptions.0.filter.event.0: Invalid option: expected one of "opened"|'],
     [{ escalation: {} }, "(root): unrecognized key 'escalation' (allowed: severityThreshold, responseTimeTarget, retentionDays, dryRun"],
   ])('rejects %j naming the key and what is allowed', (input, expected) => {
     expect(() => configFromObject(input, 'firebreak.config.json')).toThrow(expected);

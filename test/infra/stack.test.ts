@@ -94,16 +94,21 @@ describe('notifications', () => {
     });
   });
 
-  it('subscribes each configured endpoint with a filter policy on severity and playbook', () => {
+  it('subscribes each configured endpoint with a filter policy on severity, playbook and event', () => {
     const { template: withSubscriptions } = synthFirebreak({
       config: {
         notifications: {
           subscriptions: [
             { protocol: 'email', endpoint: 'soc@example.com', filter: { severity: ['CRITICAL'], playbook: ['credential-compromise'] } },
             { protocol: 'https', endpoint: 'https://hooks.example.com/firebreak' },
+            { protocol: 'sms', endpoint: '+15555550100', filter: { event: ['escalation', 'approval_timeout'] } },
           ],
         },
       },
+    });
+    withSubscriptions.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'sms',
+      FilterPolicy: { event: ['escalation', 'approval_timeout'] },
     });
 
     withSubscriptions.hasResourceProperties('AWS::SNS::Subscription', {

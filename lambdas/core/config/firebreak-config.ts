@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SeverityLabelSchema } from '../findings/finding.js';
 import { DurationSchema } from './duration.js';
+import { NotificationEventSchema } from '../notifications/notification-event.js';
 import { ValidationError } from '../errors.js';
 import { formatZodIssues } from '../zod-issues.js';
 import { SuppressionSchema } from '../scoring/suppression.js';
@@ -74,12 +75,14 @@ const SUBSCRIPTION_ENDPOINTS = {
 export const SubscriptionSchema = z.strictObject({
   protocol: z.enum(['email', 'https', 'sqs', 'lambda', 'sms']),
   endpoint: z.string().min(1),
-  /** SNS filter policy on the message attributes `severity` and `playbook`. */
+  /** SNS filter policy on the message attributes `severity`, `playbook` and `event` (all given must match). */
   filter: z
     .strictObject({
       severity: z.array(SeverityLabelSchema).optional(),
       /** A playbook id, or `notify-only` for findings routed to no containment playbook. */
       playbook: z.array(z.union([PlaybookIdSchema, z.literal('notify-only')])).optional(),
+      /** What the message is about, e.g. `['escalation', 'approval_timeout', 'approval_requested']` for the pager. */
+      event: z.array(NotificationEventSchema).optional(),
     }, unknownKeyError)
     .optional(),
 }, unknownKeyError).superRefine((subscription, ctx) => {
