@@ -134,6 +134,8 @@ export class CloudTrailDetector {
    */
   private readonly emitted = new Map<string, number>();
   private static readonly MAX_REMEMBERED = 10_000;
+  /** Correlation name → per-group event totals of its peer window, as of one time bucket. */
+  private readonly peerTotals = new Map<string, { bucket: number; totals: Map<string, number>; sum: number }>();
   /** Window key → `<window>:<count / peer floor>` last compared with its peers (see conclude). */
   private readonly peersChecked = new Map<string, string>();
 
@@ -267,16 +269,26 @@ export class CloudTrailDetector {
   private async farAbovePeers(correlation: CorrelationRuleIR, value: number, groupValues: readonly string[], sinceMs: number, atMs: number, context: CloudTrailDetectContext): Promise<string | undefined> {
     const peers = correlation.peers!;
     const own = groupValues.join('#');
-    const totals = new Map<string, number>();
-    for (const o of await context.windowStore!.read(peersKey(correlation), sinceMs, atMs)) {
-      const group = o.member.slice(o.member.indexOf('|') + 1);
-      if (group !== own) totals.set(group, (totals.get(group) ?? 0) + o.count);
+    // Per-group totals are computed once per correlation and time bucket and shared by every candidate group in it:
+    // at most one bucket stale, and one read instead of one per candidate.
+    const bucket = Math.floor(atMs / Math.max(1000, Math.floor((correlation.timespanSeconds * 1000) / BUCKETS_PER_WINDOW)));
+    let cached = this.peerTotals.get(correlation.name);
+    if (!cached || cached.bucket !== bucket) {
+      const totals = new Map<string, number>();
+      for (const o of await context.windowStore!.read(peersKey(correlation), sinceMs, atMs)) {
+        const group = o.member.slice(o.member.indexOf('|') + 1);
+        totals.set(group, (totals.get(group) ?? 0) + o.count);
+      }
+      let sum = 0;
+      for (const n of totals.values()) sum += n;
+      cached = { bucket, totals, sum };
+      this.peerTotals.set(correlation.name, cached);
     }
-    if (totals.size < peers.minPeers) return undefined;
-    let sum = 0;
-    for (const n of totals.values()) sum += n;
-    const mean = sum / totals.size;
-    return value >= peers.factor * mean ? `${value} events vs a mean of ${mean.toFixed(1)} over ${totals.size} peers` : undefined;
+    const ownTotal = cached.totals.get(own);
+    const peerCount = cached.totals.size - (ownTotal === undefined ? 0 : 1);
+    if (peerCount < peers.minPeers) return undefined;
+    const mean = (cached.sum - (ownTotal ?? 0)) / peerCount;
+    return value >= peers.factor * mean ? `${value} events vs a mean of ${mean.toFixed(1)} over ${peerCount} peers` : undefined;
   }
 
   private conclude(
