@@ -47,6 +47,12 @@ export function localLogger(serviceName: string): Logger {
 }
 
 export function createLocalHandler(fn: TemplateFunction, deps: LocalHandlerDeps): LocalHandler {
+  if (fn.kind === 'approve' || fn.kind === 'sla') {
+    // Not invoked by any rule or playbook Task; the local runtime reaches them through their own paths (CLI approve, SLA sweep).
+    return async () => {
+      throw new FirebreakError(`the ${fn.kind} function is not invoked by rules or state machines in the local runtime`);
+    };
+  }
   const env = fn.environment;
   const tableName = required(fn, 'INCIDENT_TABLE_NAME');
   const doc = deps.clients.documentClient();
@@ -99,12 +105,8 @@ export function createLocalHandler(fn: TemplateFunction, deps: LocalHandlerDeps)
         clock: deps.clock,
         logger,
       });
-    case 'approve':
-    case 'sla':
-      // Not invoked by any playbook Task; the local runtime reaches them through their own paths (CLI approve, SLA sweep).
-      return async () => {
-        throw new FirebreakError(`the ${kind} function is not invoked by state machines in the local runtime`);
-      };
+    default:
+      throw new FirebreakError(`no local handler for function kind '${kind}'`);
   }
 }
 
