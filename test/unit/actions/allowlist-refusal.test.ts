@@ -18,7 +18,21 @@ import { ACTIONS } from '../../../lambdas/actions/registry.js';
 import type { Finding } from '../../../lambdas/core/findings/finding.js';
 import { actionContext, finding } from './action-test-kit.js';
 
-const stubs = [AutoScalingClient, CloudTrailClient, ConfigServiceClient, EC2Client, ECSClient, ElasticLoadBalancingV2Client, GuardDutyClient, IAMClient, LambdaClient, S3Client, S3ControlClient, SecurityHubClient, WAFV2Client].map((c) => mockClient(c));
+const stubs = [
+  mockClient(AutoScalingClient),
+  mockClient(CloudTrailClient),
+  mockClient(ConfigServiceClient),
+  mockClient(EC2Client),
+  mockClient(ECSClient),
+  mockClient(ElasticLoadBalancingV2Client),
+  mockClient(GuardDutyClient),
+  mockClient(IAMClient),
+  mockClient(LambdaClient),
+  mockClient(S3Client),
+  mockClient(S3ControlClient),
+  mockClient(SecurityHubClient),
+  mockClient(WAFV2Client),
+];
 
 /** Actions on account-wide settings (re-enabling a defense, account Block Public Access) or read-only evidence: there is no principal or resource to allowlist. */
 const NOTHING_TO_PROTECT = new Set(['cloudtrail/start-logging', 'guardduty/enable-detector', 'securityhub/enable-hub', 'config/start-recorder', 'ec2/enable-flow-logs', 's3/block-account-public-access', 'cloudtrail/gather-principal-activity']);
