@@ -87,6 +87,18 @@ const ACTIVITY: Readonly<Record<NotificationEvent, 1 | 2>> = {
 };
 const ACTIVITY_NAME = { 1: 'Create', 2: 'Update', 3: 'Close' } as const;
 
+/**
+ * Close once the incident is resolved or closed; otherwise by event. Playbooks in approve mode announce a new incident with
+ * their approval request (no separate `opened` message), so an approval request on an incident nobody has touched yet (open,
+ * unacknowledged, no action recorded) is its Create; later gates of the same playbook come after actions and are Updates.
+ */
+export function ocsfActivity(document: Pick<NotificationDocument, 'event' | 'incident' | 'actions'>): 1 | 2 | 3 {
+  const { incident } = document;
+  if (incident.status === 'resolved' || incident.status === 'closed') return 3;
+  if (document.event === 'approval_requested' && incident.status === 'open' && !incident.acknowledgedAt && document.actions.length === 0) return 1;
+  return ACTIVITY[document.event];
+}
+
 /** severity_id: 1 Informational, 2 Low, 3 Medium, 4 High, 5 Critical (6 Fatal is for events, never a Firebreak label). */
 const SEVERITY: Readonly<Record<SeverityLabel, { id: number; name: string }>> = {
   INFORMATIONAL: { id: 1, name: 'Informational' },
@@ -125,7 +137,7 @@ const TACTIC_NAMES: Readonly<Record<string, string>> = Object.fromEntries(
 export function ocsfIncidentFinding(document: NotificationDocument): OcsfIncidentFinding {
   const { incident } = document;
   const finding = incident.primaryFinding;
-  const activityId: 1 | 2 | 3 = incident.status === 'resolved' || incident.status === 'closed' ? 3 : ACTIVITY[document.event];
+  const activityId = ocsfActivity(document);
   const severity = SEVERITY[incident.severity];
   const priority = PRIORITY[incident.severity];
   const status = STATUS[incident.status];

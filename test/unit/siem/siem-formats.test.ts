@@ -141,7 +141,8 @@ describe('formatForSiem ocsf: OCSF 1.1.0 Incident Finding', () => {
   it.each<[NotificationEvent, Incident['status'], number, number, string]>([
     ['opened', 'open', 1, 1, 'New'],
     ['notify_only', 'open', 1, 1, 'New'],
-    ['approval_requested', 'open', 2, 1, 'New'],
+    ['approval_requested', 'open', 1, 1, 'New'],
+    ['approval_requested', 'acknowledged', 2, 2, 'In Progress'],
     ['updated', 'acknowledged', 2, 2, 'In Progress'],
     ['contained', 'contained', 2, 2, 'In Progress'],
     ['containment_failed', 'containment_failed', 2, 2, 'In Progress'],
@@ -159,6 +160,18 @@ describe('formatForSiem ocsf: OCSF 1.1.0 Incident Finding', () => {
 
     // Assert
     expect(ocsf).toMatchObject({ activity_id: activityId, type_uid: 2005 * 100 + activityId, status_id: statusId, status: statusName });
+  });
+
+  it('an approval request after containment actions already ran (a later gate) is an Update', () => {
+    // Prepare
+    const actions = [{ actionId: 'iam.deactivate-access-key', target: 'AKIAIOSFODNN7EXAMPLE', status: 'done' as const, dryRun: true, at: '2026-11-25T10:01:00.000Z' }];
+    const document = renderNotification({ incident: incidentOf(finding), event: 'approval_requested', actions, step: 'RevokeSessionsGate' }).json;
+
+    // Act
+    const ocsf = formatForSiem('ocsf', document) as Record<string, unknown>;
+
+    // Assert
+    expect(ocsf).toMatchObject({ activity_id: 2, activity_name: 'Update', type_uid: 200502, type_name: 'Incident Finding: Update' });
   });
 
   it.each<[Incident['severity'], number, string, number]>([

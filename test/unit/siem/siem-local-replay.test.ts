@@ -19,7 +19,7 @@ describe('siemPlatform ocsf through the local runtime', () => {
 
     // Assert
     const incidentId = result.incident?.incidentId;
-    // The credential playbook's approval requests (one per gate), then the containment report.
+    // The credential playbook's approval requests (one per gate), then the containment report; the first announces the incident.
     expect(result.notifications.map((notification) => notification.attributes.event)).toEqual(['approval_requested', 'approval_requested', 'contained']);
     const sqsBodies = result.notifications.map((notification) => JSON.parse((JSON.parse(notification.message) as Record<string, string>).sqs!) as Record<string, unknown>);
     for (const body of sqsBodies) {
@@ -32,7 +32,7 @@ describe('siemPlatform ocsf through the local runtime', () => {
       });
     }
     expect(sqsBodies.map((body) => [(body.unmapped as { firebreak_event: string }).firebreak_event, body.activity_name, body.type_uid])).toEqual([
-      ['approval_requested', 'Update', 200502],
+      ['approval_requested', 'Create', 200501],
       ['approval_requested', 'Update', 200502],
       ['contained', 'Update', 200502],
     ]);
