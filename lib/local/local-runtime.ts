@@ -18,7 +18,7 @@ import { LocalStepFunctions, type ExecutionRecord } from './local-state-machine.
 import { planAfterGate, type PlannedStep } from './pending-plan.js';
 import { toReplayEnvelopes } from './replay-event.js';
 import { PLAYBOOKS } from '../playbooks/index.js';
-import { resolveStateMachineDefinitions, type ResolvedStateMachine } from './state-machine-definitions.js';
+import { allStates, resolveStateMachineDefinitions, type ResolvedStateMachine } from './state-machine-definitions.js';
 import { templateFor } from './template-cache.js';
 import { TemplateFunctions, type TemplateFunction } from './template-functions.js';
 import { TemplateIntrinsics, type CloudFormationTemplate } from './template-intrinsics.js';
@@ -141,6 +141,7 @@ export class LocalRuntime {
     const template = options.template ?? (await templateFor(config, { ...home, stackName: 'Firebreak' }));
     const functions = new TemplateFunctions(template, home);
     const stateMachines = resolveStateMachineDefinitions(template, home);
+    checkTaskBindings(stateMachines, functions);
     const rules = compileRules(template, home, functions);
     const tables = tableDefinitionsFromTemplate(template);
     const dynamoDb = await startEmbeddedDynamoDb({ region: home.region, definitions: Object.values(tables) });
@@ -381,6 +382,26 @@ export class LocalRuntime {
 /** `createLocalRuntime` per INTERFACES.md. Call `close()` when done. */
 export function createLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   return LocalRuntime.create(options);
+}
+
+/** Every Lambda Task must name a Firebreak function of the template: found at start, not halfway through a replay. */
+function checkTaskBindings(machines: readonly ResolvedStateMachine[], functions: TemplateFunctions): void {
+  for (const machine of machines) {
+    for (const [stateName, state] of allStates(machine.definition)) {
+      if (state.Type !== 'Task') continue;
+      const functionName = state.Resource?.startsWith('arn:aws:states:::lambda:invoke')
+        ? (state.Parameters?.FunctionName as string | undefined)
+        : state.Resource?.startsWith('arn:aws:lambda:')
+          ? state.Resource
+          : undefined;
+      if (functionName === undefined) continue;
+      try {
+        functions.find(functionName);
+      } catch (error) {
+        throw new FirebreakError(`state machine ${machine.logicalId}, state ${stateName}: ${(error as Error).message}`, { cause: error });
+      }
+    }
+  }
 }
 
 function compileRules(template: CloudFormationTemplate, home: AwsTarget, functions: TemplateFunctions): CompiledRule[] {
