@@ -175,7 +175,12 @@ export class FirebreakStack extends Stack {
     const permissions = actionPermissions();
     permissions.forEach((permission, index) => {
       act.role.addToPolicy(
-        new iam.PolicyStatement({ sid: `Containment${index}`, actions: [...permission.actions], resources: [...(permission.resources ?? ['*'])] }),
+        new iam.PolicyStatement({
+          sid: `Containment${index}`,
+          actions: [...permission.actions],
+          resources: [...(permission.resources ?? ['*'])],
+          ...(permission.conditions ? { conditions: permission.conditions as Record<string, unknown> } : {}),
+        }),
       );
     });
     // Containment targets whichever user or role a finding names, so resources are patterns like `arn:*:iam::*:user/*`.

@@ -28,6 +28,8 @@ export type ActionResult =
 export interface ActionPermission {
   readonly actions: readonly string[];
   readonly resources?: readonly string[];
+  /** IAM condition block, e.g. `{ StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } }` for iam:PassRole. */
+  readonly conditions?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 }
 
 export type Allowlists = FirebreakConfig['allowlists'];

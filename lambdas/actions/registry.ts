@@ -77,18 +77,21 @@ export function actionIds(): string[] {
   return ACTIONS.map((action) => action.id);
 }
 
-/** Union of every action's permissions, one statement per distinct resource set, actions sorted and de-duplicated. */
+/** Union of every action's permissions, one statement per distinct resource set and condition, actions sorted and de-duplicated. */
 export function actionPermissions(actions: readonly AnyAction[] = ACTIONS): ActionPermission[] {
-  const byResources = new Map<string, Set<string>>();
+  const byScope = new Map<string, Set<string>>();
   for (const action of actions) {
     for (const permission of action.permissions) {
-      const key = JSON.stringify([...(permission.resources ?? ['*'])].sort());
-      const set = byResources.get(key) ?? new Set<string>();
+      const key = JSON.stringify([[...(permission.resources ?? ['*'])].sort(), permission.conditions ?? null]);
+      const set = byScope.get(key) ?? new Set<string>();
       permission.actions.forEach((a) => set.add(a));
-      byResources.set(key, set);
+      byScope.set(key, set);
     }
   }
-  return [...byResources.entries()]
+  return [...byScope.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([key, set]) => ({ actions: [...set].sort(), resources: JSON.parse(key) as string[] }));
+    .map(([key, set]) => {
+      const [resources, conditions] = JSON.parse(key) as [string[], ActionPermission['conditions'] | null];
+      return { actions: [...set].sort(), resources, ...(conditions ? { conditions } : {}) };
+    });
 }

@@ -23,7 +23,7 @@ export const enableFlowLogs = defineAction<Params>({
     { actions: ['ec2:DescribeVpcs', 'ec2:DescribeFlowLogs', 'ec2:CreateFlowLogs', 'ec2:CreateTags'], resources: ['*'] },
     // Delivery: S3 / CloudWatch Logs destinations need log-delivery rights; CloudWatch Logs also passes the delivery role.
     { actions: ['logs:CreateLogDelivery', 'logs:DeleteLogDelivery'], resources: ['*'] },
-    { actions: ['iam:PassRole'], resources: ['arn:*:iam::*:role/*'] },
+    { actions: ['iam:PassRole'], resources: ['arn:*:iam::*:role/*'], conditions: { StringEquals: { 'iam:PassedToService': 'vpc-flow-logs.amazonaws.com' } } },
   ],
 
   paramsFromFinding(finding) {

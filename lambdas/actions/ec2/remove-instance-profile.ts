@@ -21,7 +21,7 @@ export const removeInstanceProfile = defineAction<InstanceParams>({
   permissions: [
     { actions: ['ec2:DescribeInstances', 'ec2:DescribeIamInstanceProfileAssociations', 'ec2:DisassociateIamInstanceProfile', 'ec2:AssociateIamInstanceProfile'], resources: ['*'] },
     // AssociateIamInstanceProfile (rollback) passes the recorded role to EC2.
-    { actions: ['iam:PassRole'], resources: ['arn:*:iam::*:role/*'] },
+    { actions: ['iam:PassRole'], resources: ['arn:*:iam::*:role/*'], conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } } },
   ],
 
   paramsFromFinding: instanceFromFinding,

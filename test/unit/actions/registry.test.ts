@@ -40,4 +40,10 @@ describe('action registry', () => {
     expect([...(iamUser?.actions ?? [])]).toEqual([...(iamUser?.actions ?? [])].sort());
     for (const permission of permissions) for (const action of permission.actions) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z0-9]+$/);
   });
+
+  it('iam:PassRole is only ever granted towards the service that needs it', () => {
+    const passRole = actionPermissions().filter((p) => p.actions.includes('iam:PassRole'));
+    expect(passRole.map((p) => p.conditions?.StringEquals?.['iam:PassedToService']).sort()).toEqual(['ec2.amazonaws.com', 'vpc-flow-logs.amazonaws.com']);
+    expect(passRole.every((p) => p.actions.length === 1)).toBe(true);
+  });
 });
