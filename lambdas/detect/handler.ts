@@ -32,12 +32,15 @@ let cached: DetectHandler | undefined;
 function coldStart(): DetectHandler {
   const env = readEnvironment(EnvironmentSchema);
   const clients = createAwsClients();
+  const doc = clients.documentClient();
   const config = parseFirebreakConfig(JSON.parse(env.FIREBREAK_CONFIG));
   return createDetectHandler({
     clients,
-    repository: new IncidentRepository(clients.documentClient(), env.INCIDENT_TABLE_NAME),
+    repository: new IncidentRepository(doc, env.INCIDENT_TABLE_NAME),
     config,
-    circuitBreaker: new CircuitBreakerStore(clients.documentClient(), env.INCIDENT_TABLE_NAME, config.circuitBreaker),
+    // Sigma correlation rules (brute force, volume) count across invocations in the table.
+    windowStore: new DynamoCorrelationWindowStore(doc, env.INCIDENT_TABLE_NAME),
+    circuitBreaker: new CircuitBreakerStore(doc, env.INCIDENT_TABLE_NAME, config.circuitBreaker),
     playbookArns: z.record(z.string(), z.string()).parse(JSON.parse(env.PLAYBOOK_ARNS)),
     logger: createLogger('firebreak-detect'),
     ...(env.NOTIFY_FUNCTION_NAME ? { notifyFunctionName: env.NOTIFY_FUNCTION_NAME } : {}),

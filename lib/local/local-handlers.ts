@@ -13,6 +13,7 @@ import { snsPublisher } from '../../lambdas/notify/notification-publisher.js';
 import { createRecordHandler } from '../../lambdas/record/create-record-handler.js';
 import { SecurityHubWorkflowSync } from '../../lambdas/securityhub-sync/securityhub-workflow.js';
 import { ApprovalStore } from '../../lambdas/store/approval-store.js';
+import { CircuitBreakerStore } from '../../lambdas/store/circuit-breaker-store.js';
 import { DynamoCorrelationWindowStore } from '../../lambdas/store/correlation-window-store.js';
 import { IncidentRepository } from '../../lambdas/store/incident-repository.js';
 import { NotificationDigestStore } from '../../lambdas/store/notification-digest-store.js';
@@ -70,6 +71,7 @@ export function createLocalHandler(fn: TemplateFunction, deps: LocalHandlerDeps)
         config: deps.config,
         playbookArns: JSON.parse(required(fn, 'PLAYBOOK_ARNS')) as Record<string, string>,
         windowStore: new DynamoCorrelationWindowStore(doc, tableName),
+        circuitBreaker: new CircuitBreakerStore(doc, tableName, deps.config.circuitBreaker),
         now: deps.clock,
         logger,
         ...(env.NOTIFY_FUNCTION_NAME ? { notifyFunctionName: env.NOTIFY_FUNCTION_NAME } : {}),
