@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createActHandler } from '../../lambdas/act/create-act-handler.js';
+import { createRollbackHandler } from '../../lambdas/act/create-rollback-handler.js';
 import { secretsManagerSigningKey } from '../../lambdas/approve/signing-key.js';
 import { createApprovalRequestHandler } from '../../lambdas/approval-request/create-approval-request-handler.js';
 import type { AwsTarget } from '../../lambdas/aws/clients.js';
@@ -60,7 +61,7 @@ export function createLocalHandler(fn: TemplateFunction, deps: LocalHandlerDeps)
   const repository = new IncidentRepository(doc, tableName, deps.clock);
   const logger = deps.logger ?? localLogger(`firebreak-${fn.kind}`);
   const securityHub = env.SECURITY_HUB_SYNC === 'false' ? undefined : new SecurityHubWorkflowSync(deps.clients);
-  const publisher = () => snsPublisher(deps.clients.get('sns', deps.home), required(fn, 'NOTIFICATION_TOPIC_ARN'), deps.config.siemPlatform);
+  const publisher = () => snsPublisher(deps.clients.get('sns', deps.home), required(fn, 'NOTIFICATION_TOPIC_ARN'), deps.config.siemPlatform, deps.config.complianceFramework);
   const kind: FunctionKind = fn.kind;
 
   switch (kind) {
@@ -77,9 +78,13 @@ export function createLocalHandler(fn: TemplateFunction, deps: LocalHandlerDeps)
         ...(env.NOTIFY_FUNCTION_NAME ? { notifyFunctionName: env.NOTIFY_FUNCTION_NAME } : {}),
       });
     case 'act': {
-      const act = createActHandler({ clients: deps.clients, repository, config: { ...deps.config, dryRun: true }, now: deps.clock, logger });
+      // As lambdas/act/handler.ts: one function, two operations (a playbook step, or the rollback state machine's task).
+      const localConfig = { ...deps.config, dryRun: true };
+      const act = createActHandler({ clients: deps.clients, repository, config: localConfig, now: deps.clock, logger });
+      const rollback = createRollbackHandler({ clients: deps.clients, repository, config: localConfig, now: deps.clock });
       return async (payload) => {
-        const result = await act(payload);
+        const isRollback = (payload as { operation?: unknown } | null)?.operation === 'rollback';
+        const result = isRollback ? await rollback(payload) : await act(payload);
         deps.onActionResult?.(payload, result);
         return result;
       };
