@@ -219,4 +219,17 @@ describe('replay of a GuardDuty IAM credential finding', () => {
     expect(created.map((finding) => finding.type)).toContain('console-brute-force-by-ip');
     expect(result.incidents.find((incident) => incident.primaryFinding.type === 'console-brute-force-by-ip')).toMatchObject({ status: 'open' });
   });
+
+  it('does not let a GuardDuty finding forwarded by Security Hub reach the detector a second time', async () => {
+    // Prepare: the GuardDuty user guide's ASFF example (fixture and provenance from the detection tests).
+    const local = await runtime();
+    const forwarded = JSON.parse(
+      readFileSync(new URL('../fixtures/securityhub/awsdocs/guardduty-user-guide__securityhub-integration__asff_guardduty_UnauthorizedAccess-EC2-SSHBruteForce.json', import.meta.url), 'utf8'),
+    );
+    // Act
+    const replay = local.replay(forwarded);
+    // Assert
+    await expect(replay).rejects.toThrow(NoRuleMatchedError);
+    await expect(replay).rejects.toThrow(/detail\.findings\.ProductArn: expected \[\{"anything-but":\{"suffix":":product\/aws\/guardduty"\}\}\]/);
+  });
 });
