@@ -118,6 +118,11 @@ export const FindingSchema = z.object({
     .default({}),
   /** Rule id when produced by a Firebreak rule. */
   ruleId: z.string().optional(),
+  /**
+   * Set when the product itself says the finding needs no action any more (GuardDuty archived it; Security Hub record
+   * ARCHIVED, workflow RESOLVED/SUPPRESSED, control PASSED): products re-send findings on every update, closures included.
+   */
+  closedInProduct: z.string().optional(),
   /** Software vulnerability findings (Inspector): what a patch decision needs. */
   vulnerability: z
     .object({

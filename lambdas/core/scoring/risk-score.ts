@@ -18,6 +18,7 @@ export const SCORE_ADJUSTMENTS = {
   sample: -40,
   breakGlassPrincipal: 15,
   productionResource: 10,
+  closedInProduct: -60,
 } as const;
 
 const PROD_TAG_KEY = /^(env|environment|stage)$/i;
@@ -56,6 +57,7 @@ export function createRiskScorer(config: FirebreakConfig): RiskScorer {
       );
       if (prod) add(SCORE_ADJUSTMENTS.productionResource, `resource ${prod.id} is tagged as production`);
       if (finding.sample) add(SCORE_ADJUSTMENTS.sample, 'sample finding (generated, not real activity): notify only', false);
+      if (finding.closedInProduct) add(SCORE_ADJUSTMENTS.closedInProduct, `closed in ${finding.product} (${finding.closedInProduct}): an update, not a new threat`);
 
       const clamp = (n: number) => Math.max(0, Math.min(100, Math.round(n)));
       const riskScore = clamp(score);

@@ -8,6 +8,8 @@ import { readFixture } from '../findings/fixture-loader.js';
 
 function iamFinding(mutate: (raw: Record<string, any>) => void = () => {}): Finding {
   const raw = structuredClone(readFixture('guardduty/aws-samples-automated-response/guardduty_iam_event.json')) as Record<string, any>;
+  // The sample is marked archived; these tests are about live findings (archived ones have their own test below).
+  raw.service.archived = false;
   mutate(raw);
   const result = normalizeGuardDutyFinding(raw);
   if (!result.ok) throw new Error(result.reason);
@@ -74,6 +76,22 @@ describe('risk score', () => {
   });
 });
 
+describe('findings the product has closed', () => {
+  it('an archived GuardDuty finding or a resolved/passed ASFF finding is scored down below the threshold, with the reason', () => {
+    // Prepare
+    const archived = iamFinding((raw) => {
+      raw.severity = 8;
+      raw.service.additionalInfo.sample = false;
+      raw.service.archived = true;
+    });
+    // Act
+    const result = createRiskScorer(parseFirebreakConfig({})).score(archived);
+    // Assert
+    expect(archived.closedInProduct).toBe('archived in GuardDuty');
+    expect(result).toEqual({ riskScore: 20, scoreReasons: ['-60 closed in GuardDuty (archived in GuardDuty): an update, not a new threat'], opensIncident: false });
+  });
+});
+
 describe('correlation key', () => {
   it('prefers a long-term access key, then the principal ARN, then a resource', () => {
     // Prepare
@@ -86,5 +104,25 @@ describe('correlation key', () => {
     expect(correlationKeyFor(sessionKey)).toBe('principal:arn:aws:iam::123456789012:user/GeneratedFindingUserName');
     expect(correlationKeyFor(withoutKey)).toBe('principal:arn:aws:iam::123456789012:user/GeneratedFindingUserName');
     expect(correlationKeyFor(noPrincipal)).toBe('resource:123456789012:AWS::EC2::Instance:i-99999999');
+  });
+});
+
+describe('closed in the product (ASFF)', () => {
+  it('a HIGH control update that says PASSED is marked and opens no incident; the same finding FAILED does', async () => {
+    // Prepare: a Security Hub event carrying a PASSED CIS control, re-rated HIGH so only the closure keeps it quiet.
+    const { detectEvents } = await import('../../../lambdas/core/detection/detect-events.js');
+    const passed = structuredClone(readFixture('securityhub/automated-security-response-on-aws/simdata/cis1314-save.json')) as Record<string, any>;
+    passed.detail.findings[0].Severity = { Label: 'HIGH', Normalized: 70 };
+    const failed = structuredClone(passed);
+    failed.detail.findings[0].Compliance.Status = 'FAILED';
+    const options = { config: parseFirebreakConfig({}), now: new Date('2026-01-01T00:00:00Z') };
+    // Act
+    const a = await detectEvents(passed, options);
+    const b = await detectEvents(failed, options);
+    // Assert
+    if (a.kind !== 'detected' || b.kind !== 'detected') throw new Error('both must normalize');
+    expect(a.findings[0]!.finding.closedInProduct).toBe('control PASSED');
+    expect([a.findings[0]!.riskScore, a.findings[0]!.opensIncident]).toEqual([10, false]);
+    expect([b.findings[0]!.riskScore, b.findings[0]!.opensIncident]).toEqual([70, true]);
   });
 });

@@ -164,6 +164,14 @@ function guardDutyProductField(asff: AsffFinding, suffix: string): string | unde
   return fields[`aws/guardduty/service/${suffix}`] ?? fields[suffix];
 }
 
+function closedReason(asff: AsffFinding): string | undefined {
+  if (asff.RecordState === 'ARCHIVED') return 'record state ARCHIVED';
+  const workflow = asff.Workflow?.Status;
+  if (workflow === 'RESOLVED' || workflow === 'SUPPRESSED') return `workflow ${workflow}`;
+  if (asff.Compliance?.Status === 'PASSED') return 'control PASSED';
+  return undefined;
+}
+
 function isSample(asff: AsffFinding): boolean {
   if (asff.Sample === true) return true;
   const sample = guardDutyProductField(asff, 'additionalInfo/sample');
@@ -229,6 +237,7 @@ export function normalizeAsffFinding(raw: unknown, context: AsffContext = {}): N
     sample: isSample(asff),
     sourceEventIds: [asff.Id, ...(context.eventId ? [context.eventId] : [])],
     productRefs: { asffId: asff.Id, productArn: asff.ProductArn },
+    ...(closedReason(asff) ? { closedInProduct: closedReason(asff) } : {}),
     ...(vuln
       ? {
           vulnerability: {

@@ -338,6 +338,7 @@ export function normalizeGuardDutyFinding(raw: unknown, context: GuardDutyEnvelo
     attack: { tactics, techniques },
     sample: isSample(gd),
     sourceEventIds: [gd.id, ...(context.eventId ? [context.eventId] : [])],
+    ...(gd.service?.archived === true ? { closedInProduct: 'archived in GuardDuty' } : {}),
     // Security Hub's copy of a GuardDuty finding has the finding ARN as its ASFF Id: that is what BatchUpdateFindings needs.
     productRefs: {
       ...(gd.arn ? { asffId: gd.arn, productArn: `arn:${gd.partition ?? 'aws'}:securityhub:${region}::product/aws/guardduty` } : {}),
