@@ -39,7 +39,7 @@ function coldStart(): ApprovalRequestHandler {
     approvals: new ApprovalStore(doc, env.INCIDENT_TABLE_NAME),
     notifier: new IncidentNotifier({
       repository,
-      publisher: snsPublisher(clients.get('sns', home), env.NOTIFICATION_TOPIC_ARN, config.siemPlatform),
+      publisher: snsPublisher(clients.get('sns', home), env.NOTIFICATION_TOPIC_ARN, config.siemPlatform, config.complianceFramework),
       securityHub: env.SECURITY_HUB_SYNC === 'true' ? new SecurityHubWorkflowSync(clients) : undefined,
       responseTimeTargets: config.responseTimeTarget,
     }),

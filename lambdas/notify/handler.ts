@@ -31,7 +31,7 @@ function coldStart(): NotifyHandler {
   const region = process.env.AWS_REGION ?? 'us-east-1';
   return createNotifyHandler({
     repository: new IncidentRepository(doc, env.INCIDENT_TABLE_NAME),
-    publisher: snsPublisher(clients.get('sns', { accountId: 'self', region }), env.NOTIFICATION_TOPIC_ARN, config.siemPlatform),
+    publisher: snsPublisher(clients.get('sns', { accountId: 'self', region }), env.NOTIFICATION_TOPIC_ARN, config.siemPlatform, config.complianceFramework),
     digests: new NotificationDigestStore(doc, env.INCIDENT_TABLE_NAME),
     digestWindowSeconds: env.NOTIFY_DIGEST_SECONDS,
     securityHub: env.SECURITY_HUB_SYNC === 'true' ? new SecurityHubWorkflowSync(clients) : undefined,

@@ -30,7 +30,7 @@ function coldStart(): SlaHandler {
     repository,
     notifier: new IncidentNotifier({
       repository,
-      publisher: snsPublisher(clients.get('sns', home), env.NOTIFICATION_TOPIC_ARN, config.siemPlatform),
+      publisher: snsPublisher(clients.get('sns', home), env.NOTIFICATION_TOPIC_ARN, config.siemPlatform, config.complianceFramework),
       responseTimeTargets: config.responseTimeTarget,
     }),
     metrics: powertoolsSlaMetrics(new Metrics({ namespace: 'Firebreak', serviceName: 'firebreak-sla' })),

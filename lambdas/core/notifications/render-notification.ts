@@ -1,3 +1,4 @@
+import type { NotificationComplianceReferences } from '../compliance/notification-references.js';
 import type { ActionRecord, Incident, TimelineEntry } from '../incidents/incident.js';
 import { incidentDurations } from '../incidents/lifecycle.js';
 import type { NotificationEvent } from './notification-event.js';
@@ -51,6 +52,8 @@ export interface NotificationDocument {
   readonly links: NotificationLinks;
   readonly detail?: unknown;
   readonly suppressedSinceLast?: number;
+  /** The compliance requirements this message evidences (config `complianceFramework`; added by the SNS publisher). */
+  readonly compliance?: NotificationComplianceReferences;
 }
 
 /** One line per playbook: what it does when it runs, for the "what Firebreak did / will do" part. */

@@ -192,6 +192,7 @@ export function ocsfIncidentFinding(document: NotificationDocument): OcsfInciden
       ...(incident.remediation ? { remediation: incident.remediation } : {}),
       ...(document.links.approval ? { approval_url: document.links.approval } : {}),
       ...(document.detail !== undefined ? { detail: document.detail } : {}),
+      ...(document.compliance ? { compliance: document.compliance } : {}),
     },
   };
 }

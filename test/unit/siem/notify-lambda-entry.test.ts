@@ -5,8 +5,8 @@ import { IncidentRepository } from '../../../lambdas/store/incident-repository.j
 import { startTestTable, type TestTable } from '../../support/dynalite.js';
 import { detectedCredentialFinding } from './siem-incident.js';
 
-// The notify Lambda entry point (lambdas/notify/handler.ts) reads `siemPlatform` from FIREBREAK_CONFIG at cold start and hands
-// it to the SNS publisher. DynamoDB is dynalite (AWS_ENDPOINT_URL_DYNAMODB); SNS is mocked and its Publish input asserted.
+// The notify Lambda entry point (lambdas/notify/handler.ts) reads `siemPlatform` and `complianceFramework` from FIREBREAK_CONFIG
+// at cold start and hands them to the SNS publisher. DynamoDB is dynalite (AWS_ENDPOINT_URL_DYNAMODB); SNS is mocked and its Publish input asserted.
 
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:firebreak-incidents';
 const sns = mockClient(SNSClient);
@@ -17,7 +17,7 @@ beforeAll(async () => {
   table = await startTestTable();
   Object.assign(process.env, {
     INCIDENT_TABLE_NAME: table.tableName,
-    FIREBREAK_CONFIG: JSON.stringify({ siemPlatform: 'splunk' }),
+    FIREBREAK_CONFIG: JSON.stringify({ siemPlatform: 'splunk', complianceFramework: 'soc2' }),
     NOTIFICATION_TOPIC_ARN: TOPIC,
     SECURITY_HUB_SYNC: 'false',
     AWS_REGION: 'us-east-1',
@@ -35,8 +35,8 @@ afterAll(async () => {
   await table.stop();
 });
 
-describe('notify Lambda entry point with siemPlatform splunk', () => {
-  it('publishes Splunk HEC events to machine subscribers and the human summary to people', async () => {
+describe('notify Lambda entry point with siemPlatform splunk and complianceFramework soc2', () => {
+  it('publishes Splunk HEC events (with the SOC 2 criteria the message evidences) to machine subscribers and the summary to people', async () => {
     // Prepare
     const repository = new IncidentRepository(table.doc, table.tableName);
     const { incident } = await repository.openOrJoin({
@@ -64,7 +64,13 @@ describe('notify Lambda entry point with siemPlatform splunk', () => {
         source: 'firebreak',
         sourcetype: 'aws:firebreak:incident',
         time: Date.parse(incident.updatedAt) / 1000,
-        event: { version: 1, event: 'containment_failed', incident: { incidentId: incident.incidentId }, detail: { Error: 'Firebreak.ActionFailed', Cause: 'AccessDenied' } },
+        event: {
+          version: 1,
+          event: 'containment_failed',
+          incident: { incidentId: incident.incidentId },
+          detail: { Error: 'Firebreak.ActionFailed', Cause: 'AccessDenied' },
+          compliance: { framework: 'soc2', references: [{ ref: 'CC7.4' }] },
+        },
         fields: { incident_id: incident.incidentId, firebreak_event: 'containment_failed', severity: 'HIGH', playbook: 'credential-compromise' },
       });
     }
