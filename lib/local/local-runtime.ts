@@ -114,6 +114,8 @@ interface CompiledRule extends MatchedRule {
 }
 
 const MAX_APPROVAL_ROUNDS = 10;
+/** A playbook that neither finishes nor waits for a token within this is reported, never waited on forever. */
+const SETTLE_TIMEOUT_MS = 120_000;
 
 export class LocalRuntime {
   private readonly handlers = new Map<string, LocalHandler>();
@@ -320,7 +322,7 @@ export class LocalRuntime {
 
   private async runExecutions(executionArns: readonly string[], incidentIds: readonly string[], options: ReplayOptions): Promise<void> {
     for (let round = 0; round < MAX_APPROVAL_ROUNDS; round += 1) {
-      await Promise.all(executionArns.map((arn) => this.stepFunctions.settle(arn)));
+      await this.settleAll(executionArns);
       if (options.expire) {
         // The gate's TimeoutSeconds elapsing, without waiting for it: Step Functions fails the task with States.Timeout.
         const waiting = executionArns.flatMap((arn) => this.stepFunctions.pendingTasks(arn));
@@ -346,6 +348,21 @@ export class LocalRuntime {
       }
     }
     throw new FirebreakError(`the playbook asked for more than ${MAX_APPROVAL_ROUNDS} approvals in one replay`);
+  }
+
+  private async settleAll(executionArns: readonly string[]): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new FirebreakError(`the playbook neither finished nor stopped at an approval within ${SETTLE_TIMEOUT_MS / 1000} s`)),
+        SETTLE_TIMEOUT_MS,
+      );
+    });
+    try {
+      await Promise.race([Promise.all(executionArns.map((arn) => this.stepFunctions.settle(arn))), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async pendingApprovals(incidents: readonly Incident[], executionArns: readonly string[]): Promise<PendingApproval[]> {
