@@ -6,7 +6,7 @@ import { STACK_OUTPUTS } from '../../lib/firebreak-stack.js';
 import { TemplateIntrinsics, type CloudFormationTemplate } from '../../lib/local/template-intrinsics.js';
 import { logicalIds, synthFirebreak, TEST_PLAYBOOK } from './support/synth-firebreak.js';
 
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Sid?: string };
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Sid?: string; Condition?: unknown };
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string }>;
 
 let template: Template;
@@ -228,8 +228,8 @@ describe('least privilege', () => {
   it('builds the act policy from the permissions the registered actions declare, and nothing else outside the basics', () => {
     const statements = statementsOf(functionOf('act'));
     const containment = statements.filter((s) => s.Sid?.startsWith('Containment'));
-    expect(containment.map((s) => ({ actions: actions(s).sort(), resources: [s.Resource].flat() }))).toEqual(
-      actionPermissions().map((p) => ({ actions: [...p.actions].sort(), resources: [...(p.resources ?? ['*'])] })),
+    expect(containment.map((s) => ({ actions: actions(s).sort(), resources: [s.Resource].flat(), conditions: s.Condition }))).toEqual(
+      actionPermissions().map((p) => ({ actions: [...p.actions].sort(), resources: [...(p.resources ?? ['*'])], conditions: p.conditions })),
     );
     const other = statements.filter((s) => !s.Sid?.startsWith('Containment')).flatMap(actions);
     expect(other.filter((a) => !/^(logs|sqs|xray|dynamodb|kms):/.test(a))).toEqual([]);
