@@ -55,4 +55,21 @@ describe('every playbook replays end to end', () => {
     expect(mutating).toEqual([]);
     expect(result.notifications.map((notification) => notification.attributes.event)).toContain('contained');
   });
+
+  it('a bare Security Hub (ASFF) control finding, CIS 4.1 (SSH open to the world), plans revoking that ingress', async () => {
+    // Prepare: fixture and provenance from the detection tests.
+    runtime = await createLocalRuntime({ config: CONFIG });
+    const asff = JSON.parse(readFileSync(new URL('../fixtures/securityhub/automated-security-response-on-aws/simdata/cis-41.json', import.meta.url), 'utf8'));
+    // Act
+    const result = await runtime.replay(asff, { approve: true });
+    // Assert
+    expect(result.inputs[0]?.recognizedAs).toBe('asff-finding');
+    expect(result.matchedRules.map((rule) => rule.logicalId)).toEqual([expect.stringMatching(/^IngestionSecurityHubFindings/)]);
+    expect(result.incident).toMatchObject({ playbook: 'network-exposure', status: 'contained' });
+    expect(result.calls).toContainEqual(
+      expect.objectContaining({ service: 'ec2', operation: 'RevokeSecurityGroupIngress', params: expect.objectContaining({ GroupId: 'sg-47dddc34c51b4be58' }), origin: 'planned' }),
+    );
+    // The finding behind the incident is marked NOTIFIED in Security Hub (intercepted, answered locally).
+    expect(result.calls).toContainEqual(expect.objectContaining({ service: 'securityHub', operation: 'BatchUpdateFindings', origin: 'intercepted' }));
+  });
 });
