@@ -47,6 +47,9 @@ export function renderReplay(result: ReplayResult, source: string): string {
     const principal = incident.primaryFinding.principal?.arn ?? incident.primaryFinding.principal?.userName;
     out(`  account ${incident.accountId} ${incident.region}${principal ? `, principal ${principal}` : ''}`);
     out(`  playbook ${incident.playbook}, mode ${incident.mode}`);
+    for (const other of result.incidents.filter((candidate) => candidate.incidentId !== incident.incidentId)) {
+      out(`Also incident ${other.incidentId}: ${other.status.toUpperCase()}, ${other.severity} — ${other.title} (playbook ${other.playbook})`);
+    }
   }
 
   for (const execution of result.executions) {
