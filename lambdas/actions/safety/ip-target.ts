@@ -14,8 +14,13 @@ export function isIpv6(ip: string): boolean {
   return parseIp(ip)?.version === 6;
 }
 
-/** The remote address of a finding (the caller, the prober, the C2 server). */
+/**
+ * The remote address of a finding when it is the adversary (the caller, the prober, the C2 server). When the resource is the
+ * ACTOR (an instance brute-forcing or attacking others), the remote address is its victim: blocking it would cut a
+ * bystander and not the attack, so there is nothing to block (contain the instance instead).
+ */
 export function remoteIpOf(finding: Finding): string | undefined {
+  if (finding.network?.resourceRole === 'ACTOR') return undefined;
   const ip = finding.network?.remoteIp;
   return ip && parseIp(ip) ? ip : undefined;
 }

@@ -103,6 +103,11 @@ export const FindingSchema = z.object({
       remoteCountry: z.string().optional(),
       remoteOrg: z.string().optional(),
       localPort: z.number().optional(),
+      /**
+       * GuardDuty `service.resourceRole`: TARGET when the resource was acted upon (the remote address is the attacker),
+       * ACTOR when the resource itself did it (e.g. an instance brute-forcing others: the remote address is its victim).
+       */
+      resourceRole: z.enum(['TARGET', 'ACTOR']).optional(),
     })
     .optional(),
   attack: z

@@ -90,7 +90,7 @@ describe('GuardDuty through Security Hub is the same finding as native GuardDuty
     expect(f.dedupKey).toBe('guardduty:193043430472:us-east-1:46ba0ac2845071e23ccdeb2ae03bfdea');
     expect(f.type).toBe('UnauthorizedAccess:EC2/SSHBruteForce');
     expect(f.count).toBe(74);
-    expect(f.network).toEqual({ remoteIp: '199.241.229.197', localPort: 22 });
+    expect(f.network).toEqual({ remoteIp: '199.241.229.197', localPort: 22, resourceRole: 'TARGET' });
     expect(f.severity).toEqual({ label: 'MEDIUM', normalized: 40, original: 2 });
     expect(f.attack.tactics).toEqual(['TA0001']);
   });

@@ -90,7 +90,7 @@ describe('normalizeGuardDutyFinding on the corpus', () => {
     expect(scored.finding.resourceClass).toBe('Instance');
     expect(scored.finding.severity.label).toBe('LOW');
     expect(scored.finding.network).toEqual({
-      remoteIp: '198.51.100.0', remoteCountry: 'GeneratedFindingCountryName', remoteOrg: 'GeneratedFindingORG', localPort: 22,
+      remoteIp: '198.51.100.0', remoteCountry: 'GeneratedFindingCountryName', remoteOrg: 'GeneratedFindingORG', localPort: 22, resourceRole: 'TARGET',
     });
     expect(scored.finding.resources[0]).toMatchObject({
       type: 'AWS::EC2::Instance',

@@ -2,7 +2,7 @@ import { FindingSchema, type Finding, type Principal, type Resource, type Resour
 import { labelForNormalized, NORMALIZED_FOR_LABEL, SEVERITY_ORDER } from '../severity.js';
 import { ATTACK_TACTICS, tacticsForGuardDutyType } from '../attack-tactics.js';
 import { toIsoTimestamp } from '../timestamps.js';
-import { guardDutyDedupKey, resourceClassFor } from '../guardduty/normalize-guardduty.js';
+import { guardDutyDedupKey, resourceClassFor, resourceRoleOf } from '../guardduty/normalize-guardduty.js';
 import { formatZodIssues } from '../../zod-issues.js';
 import type { NormalizeResult } from '../normalize-result.js';
 import { inspectorDedupKey } from '../native/normalize-inspector2.js';
@@ -207,6 +207,7 @@ export function normalizeAsffFinding(raw: unknown, context: AsffContext = {}): N
   const count = Number(gd ? guardDutyProductField(asff, 'count') : undefined);
   const remoteIp = remoteIpOf(asff);
   const localPort = asff.Action?.NetworkConnectionAction?.LocalPortDetails?.Port ?? Number(guardDutyProductField(asff, 'action/networkConnectionAction/localPortDetails/port'));
+  const resourceRole = gd ? resourceRoleOf(guardDutyProductField(asff, 'resourceRole')) : undefined;
   const principal = principalOf(asff, asff.AwsAccountId);
   const cvss = vuln?.Cvss?.find((c) => typeof c.BaseScore === 'number');
 
@@ -230,8 +231,8 @@ export function normalizeAsffFinding(raw: unknown, context: AsffContext = {}): N
     resourceClass: gdType ? resourceClassFor(gdType, GUARDDUTY_RESOURCE_TYPES[asff.Resources?.[0]?.Type ?? '']) : mappedClass,
     ...(principal ? { principal } : {}),
     resources,
-    ...(remoteIp || Number.isFinite(localPort)
-      ? { network: { ...(remoteIp ? { remoteIp } : {}), ...(Number.isFinite(localPort) ? { localPort } : {}) } }
+    ...(remoteIp || Number.isFinite(localPort) || resourceRole
+      ? { network: { ...(remoteIp ? { remoteIp } : {}), ...(Number.isFinite(localPort) ? { localPort } : {}), ...(resourceRole ? { resourceRole } : {}) } }
       : {}),
     attack: { tactics: gdType ? tacticsForGuardDutyType(gdType) : tacticsFromTypes(types), techniques: [] },
     sample: isSample(asff),

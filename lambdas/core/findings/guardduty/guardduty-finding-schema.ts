@@ -117,6 +117,7 @@ export const GuardDutyFindingSchema = z.object({
       detectorId: str,
       count: num,
       archived: z.boolean().nullish(),
+      resourceRole: str,
       featureName: str,
       eventFirstSeen: z.union([z.string(), z.number()]).nullish(),
       eventLastSeen: z.union([z.string(), z.number()]).nullish(),

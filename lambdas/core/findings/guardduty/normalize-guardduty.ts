@@ -268,7 +268,15 @@ function networkFrom(finding: GuardDutyFinding): Finding['network'] {
   const org = remote?.organization?.org ?? remote?.organization?.asnOrg;
   if (org) network.remoteOrg = org;
   if (typeof localPort === 'number') network.localPort = localPort;
+  const role = resourceRoleOf(finding.service?.resourceRole);
+  if (role) network.resourceRole = role;
   return Object.keys(network).length > 0 ? network : undefined;
+}
+
+/** GuardDuty spells it TARGET/ACTOR; anything else (absent, lowercase-garbled) is left unknown rather than guessed. */
+export function resourceRoleOf(value: string | null | undefined): 'TARGET' | 'ACTOR' | undefined {
+  const upper = value?.toUpperCase();
+  return upper === 'TARGET' || upper === 'ACTOR' ? upper : undefined;
 }
 
 function isSample(finding: GuardDutyFinding): boolean {

@@ -19,6 +19,18 @@ describe('malicious IP actions', () => {
     ec2.reset();
   });
 
+  it('never blocks the remote address of a finding whose instance is the ACTOR: that address is the victim', () => {
+    // Prepare
+    const outbound = { ...bruteForce, network: { ...bruteForce.network, resourceRole: 'ACTOR' as const } };
+    const inbound = { ...bruteForce, network: { ...bruteForce.network, resourceRole: 'TARGET' as const } };
+    // Act
+    const outboundParams = [blockIp.paramsFromFinding(outbound), denyIpInNetworkAcl.paramsFromFinding(outbound)];
+    const inboundParams = blockIp.paramsFromFinding(inbound);
+    // Assert
+    expect(outboundParams).toEqual([undefined, undefined]);
+    expect(inboundParams).toEqual({ ip: ATTACKER });
+  });
+
   describe('wafv2/block-ip', () => {
     it('adds /32 to the REGIONAL firebreak-blocklist-v4 with the lock token; second run already contained', async () => {
       // Prepare
