@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { ValidationError } from '../../lambdas/core/errors.js';
 import type { CloudFormationTemplate } from './template-intrinsics.js';
 
@@ -25,6 +25,21 @@ const require = createRequire(import.meta.url);
 /** dynalite accepts any credentials; a fresh object per client (the SDK annotates the object it is given). */
 export const localCredentials = () => ({ accessKeyId: 'AKIALOCALFIREBREAK00', secretAccessKey: 'local' });
 
+/**
+ * CreateTable, then wait until the table is ACTIVE. dynalite answers CreateTable while the table is still CREATING (it turns
+ * ACTIVE on a timer after its own asynchronous writes), and a request in between fails with ResourceNotFoundException: on a
+ * loaded machine that happens, so nobody may use a table before this returns.
+ */
+export async function createActiveTable(client: DynamoDBClient, definition: CreateTableCommandInput): Promise<void> {
+  await client.send(new CreateTableCommand(definition));
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: definition.TableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new ValidationError(`local DynamoDB table ${definition.TableName} did not become ACTIVE`);
+}
+
 export async function startEmbeddedDynamoDb(options: { region?: string; definitions?: readonly CreateTableCommandInput[] } = {}) {
   const dynalite = require('dynalite') as DynaliteFactory;
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -42,7 +57,7 @@ export async function startEmbeddedDynamoDb(options: { region?: string; definiti
     return created;
   };
   const admin = client();
-  for (const definition of options.definitions ?? []) await admin.send(new CreateTableCommand(definition));
+  for (const definition of options.definitions ?? []) await createActiveTable(admin, definition);
   const tables = Object.fromEntries((options.definitions ?? []).map((definition) => [definition.TableName, definition.TableName]));
   return {
     endpoint,

@@ -1,11 +1,9 @@
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createActiveTable, startEmbeddedDynamoDb } from '../../lib/local/embedded-dynamodb.js';
 
 /**
- * An in-process dynalite with Firebreak's single table (keys and GSIs exactly as INTERFACES.md), for tests that need
+ * An in-process dynalite (the local runtime's own, lib/local/embedded-dynamodb.ts) with Firebreak's single table (keys and GSIs exactly as INTERFACES.md), for tests that need
  * real conditional writes and GSI queries. Each call gets its own server on a random port, so test files stay independent.
  */
 export interface TestTable {
@@ -17,9 +15,6 @@ export interface TestTable {
   createTable(name?: string): Promise<string>;
   stop(): Promise<void>;
 }
-
-const require = createRequire(import.meta.url);
-type DynaliteFactory = (options: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
 
 let tableCounter = 0;
 
@@ -49,35 +44,13 @@ export function incidentTableDefinition(tableName: string) {
 }
 
 export async function startTestTable(options: { tableName?: string } = {}): Promise<TestTable> {
-  const dynalite = require('dynalite') as DynaliteFactory;
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIAFAKEFAKEFAKE', secretAccessKey: 'fake' },
-    maxAttempts: 1,
-  });
+  const dynamo = await startEmbeddedDynamoDb();
+  const client = dynamo.client();
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   const createTable = async (name = `firebreak-test-${++tableCounter}`) => {
-    await client.send(new CreateTableCommand(incidentTableDefinition(name)));
+    await createActiveTable(client, incidentTableDefinition(name));
     return name;
   };
   const tableName = await createTable(options.tableName ?? 'firebreak-incidents');
-  return {
-    endpoint,
-    tableName,
-    client,
-    doc,
-    createTable,
-    async stop() {
-      client.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return { endpoint: dynamo.endpoint, tableName, client, doc, createTable, stop: () => dynamo.stop() };
 }
