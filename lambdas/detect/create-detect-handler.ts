@@ -177,6 +177,24 @@ export function createDetectHandler(deps: DetectHandlerDeps): DetectHandler {
     return true;
   };
 
+  /**
+   * A finding joined an open incident (same principal, key or resource within the window): responders hear about the new
+   * activity. The notify function aggregates bursts per incident, so a flood of joins is one digest, not one message each.
+   */
+  const notifyJoined = async (incident: Incident, finding: Finding): Promise<void> => {
+    if (!deps.notifyFunctionName || incident.mode === 'off') return;
+    const lambda = deps.clients.get('lambda', { accountId: 'self', region: homeRegion() });
+    await lambda.send(
+      new InvokeCommand({
+        FunctionName: deps.notifyFunctionName,
+        InvocationType: 'Event',
+        Payload: new TextEncoder().encode(
+          JSON.stringify({ incidentId: incident.incidentId, event: 'updated', detail: { joined: { dedupKey: finding.dedupKey, type: finding.type, title: finding.title } } }),
+        ),
+      }),
+    );
+  };
+
   const handleFinding = async (scored: ScoredFinding): Promise<FindingOutcome> => {
     const route = routeFinding(scored.finding);
     const base = { dedupKey: scored.finding.dedupKey, type: scored.finding.type, riskScore: scored.riskScore, route };
@@ -205,6 +223,7 @@ export function createDetectHandler(deps: DetectHandlerDeps): DetectHandler {
     let executionArn = incident.executionArn;
     const isPrimary = incident.primaryFinding.dedupKey === finding.dedupKey;
     const startsHere = outcome === 'created' || (outcome === 'duplicate' && !executionArn && isPrimary);
+    if (outcome === 'joined') await notifyJoined(incident, finding);
     if (startsHere && incident.playbook === 'notify-only' && incident.mode !== 'off') {
       if (outcome === 'created') await routedEntry(incident, route, mode, scored);
       await notifyOnly(incident, outcome);

@@ -181,6 +181,34 @@ describe('detect handler', () => {
     expect(inputs[0]).toBe(inputs[1]);
   });
 
+  it('joins a second finding about the same access key to the open incident and tells responders, starting nothing new', async () => {
+    // Prepare: GuardDuty reports the same leaked key again under another finding id and type
+    const { handler, repository } = await setup();
+    const first = await handler(CREDENTIAL_EVENT);
+    const second = structuredClone(CREDENTIAL_EVENT) as { id: string; detail: { id: string; type: string; arn: string } };
+    second.id = 'a-second-eventbridge-delivery-id';
+    second.detail.id = 'a-second-guardduty-finding-id';
+    second.detail.arn = second.detail.arn.replace(/finding\/.*$/, 'finding/a-second-guardduty-finding-id');
+    second.detail.type = 'UnauthorizedAccess:IAMUser/MaliciousIPCaller';
+    lambda.reset();
+    lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+    // Act
+    const report = await handler(second);
+    // Assert
+    const incidentId = first.findings[0]!.incidentId!;
+    expect(report.findings[0]).toMatchObject({ outcome: 'joined', incidentId });
+    expect(startCalls()).toHaveLength(1);
+    const invokes = lambda.commandCalls(InvokeCommand).map((call) => call.args[0].input);
+    expect(invokes).toHaveLength(1);
+    expect(invokes[0]).toMatchObject({ FunctionName: 'firebreak-notify', InvocationType: 'Event' });
+    expect(JSON.parse(new TextDecoder().decode(invokes[0]!.Payload as Uint8Array))).toEqual({
+      incidentId,
+      event: 'updated',
+      detail: { joined: { dedupKey: expect.stringContaining('a-second-guardduty-finding-id'), type: 'UnauthorizedAccess:IAMUser/MaliciousIPCaller', title: expect.any(String) } },
+    });
+    expect((await repository.getOrThrow(incidentId)).findingKeys).toHaveLength(2);
+  });
+
   it('announces an incident routed to no playbook by invoking the notify function once, asynchronously', async () => {
     // Prepare
     const { handler, repository } = await setup();
