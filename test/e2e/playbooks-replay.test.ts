@@ -24,7 +24,7 @@ const CASES: readonly Case[] = [
   { playbook: 'defense-tampering', fixture: 'cloudtrail-stop-logging.json', planned: ['StartLogging'] },
   { playbook: 'data-exposure', fixture: 'cloudtrail-s3-disable-bucket-logging.json', planned: ['PutPublicAccessBlock'] },
   { playbook: 'network-exposure', fixture: 'cloudtrail-sg-opened-to-world.json', planned: [] },
-  { playbook: 'compromised-workload', fixture: 'cloudtrail-lambda-backdoor.json', planned: [] },
+  { playbook: 'compromised-workload', fixture: 'cloudtrail-lambda-backdoor.json', planned: ['PutFunctionConcurrency'] },
 ];
 
 let runtime: LocalRuntime | undefined;

@@ -12,6 +12,7 @@ import type { NormalizeResult } from '../findings/normalize-result.js';
 import type { CorrelationWindowStore, WindowObservation } from '../rules/correlation-window.js';
 import type { CorrelationRuleIR, RuleMetaIR } from '../rules/sigma-ir.js';
 import type { EventRecord, RuleEngine } from '../rules/sigma-evaluator.js';
+import { resourcesNamedByRequest } from '../findings/cloudtrail/request-resources.js';
 
 /** Per-deployment changes to correlation rules (brute-force threshold and window ...), keyed by rule name. */
 export interface CorrelationOverride {
@@ -67,13 +68,17 @@ function buildFinding(
   context: CloudTrailDetectContext,
 ): Finding {
   const principal = principalOfRecord(record);
-  const resources = Array.isArray(record.resources)
+  const listed = Array.isArray(record.resources)
     ? (record.resources as unknown[]).flatMap((r) => {
         if (typeof r !== 'object' || r === null) return [];
         const { ARN, type } = r as { ARN?: unknown; type?: unknown };
         return typeof ARN === 'string' ? [{ type: typeof type === 'string' ? type : 'Unknown', id: ARN, arn: ARN, region: core.awsRegion, tags: {}, details: {} }] : [];
       })
     : [];
+  const resources = [
+    ...listed,
+    ...resourcesNamedByRequest(record, core.eventSource, core.awsRegion).filter((named) => !listed.some((r) => r.id === named.id)),
+  ];
   // Built from validated parts by Firebreak itself (typed, not parsed): re-validating every finding with zod would cost
   // more than detecting it, at CloudTrail volume.
   const finding: Finding = {

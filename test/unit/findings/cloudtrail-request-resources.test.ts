@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseFirebreakConfig } from '../../../lambdas/core/config/firebreak-config.js';
+import { detectEvents } from '../../../lambdas/core/detection/detect-events.js';
+import { resourcesNamedByRequest } from '../../../lambdas/core/findings/cloudtrail/request-resources.js';
+import { FIXTURES } from './fixture-loader.js';
+
+// A real CloudTrail record (Panther's AWS.Potential.Backdoor.Lambda test, see test/fixtures/SOURCES.md), as a bare record.
+const backdoor = JSON.parse(readFileSync(join(FIXTURES, 'integration', 'cloudtrail-lambda-backdoor.json'), 'utf8')) as Record<string, unknown>;
+
+describe('resources a CloudTrail record names only in its request', () => {
+  it('a Lambda AddPermission names its function, so a rule finding about it can be contained', async () => {
+    // Act
+    const outcome = await detectEvents(backdoor, { config: parseFirebreakConfig({}), now: new Date('2026-11-25T15:00:00Z') });
+    // Assert
+    if (outcome.kind !== 'detected') throw new Error(outcome.reason);
+    const finding = outcome.findings.map((scored) => scored.finding).find((f) => f.ruleId === 'lambda-permission-added');
+    expect(finding?.resources).toEqual([
+      { type: 'AWS::Lambda::Function', id: 'my-lambda-function', region: backdoor.awsRegion, tags: {}, details: { functionName: 'my-lambda-function' } },
+    ]);
+  });
+
+  it('prefers the function ARN of the response over the name of the request', () => {
+    // Prepare
+    const record = {
+      requestParameters: { functionName: 'payments' },
+      responseElements: { functionName: 'payments', functionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:payments' },
+    };
+    // Act
+    const resources = resourcesNamedByRequest(record, 'lambda.amazonaws.com', 'eu-west-1');
+    // Assert
+    expect(resources).toEqual([
+      { type: 'AWS::Lambda::Function', id: 'arn:aws:lambda:eu-west-1:111122223333:function:payments', arn: 'arn:aws:lambda:eu-west-1:111122223333:function:payments', region: 'eu-west-1', tags: {}, details: { functionName: 'payments' } },
+    ]);
+  });
+
+  it('names nothing for a record without a function, or from another service', () => {
+    // Act
+    const withoutFunction = resourcesNamedByRequest({ requestParameters: null }, 'lambda.amazonaws.com', 'us-east-1');
+    const otherService = resourcesNamedByRequest({ requestParameters: { functionName: 'x' } }, 'iam.amazonaws.com', 'us-east-1');
+    // Assert
+    expect(withoutFunction).toEqual([]);
+    expect(otherService).toEqual([]);
+  });
+});
