@@ -5,7 +5,7 @@ import type { ConstraintIR, DetectionRuleIR, RuleIR } from './sigma-ir.js';
  * EventBridge patterns for CloudTrail events, generated from the active rule set so that only events some rule could
  * match invoke the detect Lambda. Imported by infra (lib/ingestion.ts); nothing here touches AWS.
  *
- * Bus facts this encodes (../shared DOMAIN.md, EventBridge docs):
+ * Bus facts this encodes (the EventBridge and CloudTrail documentation):
  * - API calls arrive as `AWS API Call via CloudTrail` with source `aws.<service>`; console sign-ins as
  *   `AWS Console Sign In via CloudTrail` with source `aws.signin`.
  * - Read-only calls (Get*, List*, Describe* ...) reach a rule only in state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS:

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
-/** Repository fixtures only (test/fixtures): tests never read ../shared. */
+/** Repository fixtures only (test/fixtures): tests read nothing outside the repository. */
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures');
 
 export function readFixture(relativePath: string): unknown {
