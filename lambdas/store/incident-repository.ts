@@ -177,17 +177,13 @@ export class IncidentRepository {
     for (let attempt = 0; attempt < 6; attempt++) {
       const nowSeconds = Math.floor(this.clock().getTime() / 1000);
       const windowEndsAt = nowSeconds + input.correlationWindowSeconds;
+      // The window we claim, whether the key is free or we take it over from an inactive holder.
+      const windowItem = { pk: correlationPk(input.correlationKey), sk: 'WINDOW', incidentId: ownId, windowEndsAt, expiresAt: windowEndsAt + 86_400 };
       try {
         await this.doc.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: {
-              pk: correlationPk(input.correlationKey),
-              sk: 'WINDOW',
-              incidentId: ownId,
-              windowEndsAt,
-              expiresAt: windowEndsAt + 86_400,
-            },
+            Item: windowItem,
             // Free, expired (TTL deletion lags by up to days), or already ours (a retry after a crash).
             ConditionExpression: 'attribute_not_exists(pk) OR windowEndsAt < :now OR incidentId = :own',
             ExpressionAttributeValues: { ':now': nowSeconds, ':own': ownId },
@@ -211,13 +207,7 @@ export class IncidentRepository {
         await this.doc.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: {
-              pk: correlationPk(input.correlationKey),
-              sk: 'WINDOW',
-              incidentId: ownId,
-              windowEndsAt,
-              expiresAt: windowEndsAt + 86_400,
-            },
+            Item: windowItem,
             ConditionExpression: 'incidentId = :holder',
             ExpressionAttributeValues: { ':holder': holder },
           }),

@@ -1,7 +1,6 @@
 import { DeletePublicAccessBlockCommand, GetPublicAccessBlockCommand, PutPublicAccessBlockCommand, type PublicAccessBlockConfiguration, type S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { parseOrThrow } from '../../core/zod-issues.js';
-import { isNotFoundError } from '../aws-errors.js';
 import { awsCall } from '../aws-session.js';
 import { defineAction } from '../define-action.js';
 import { BLOCK_ALL, blocksAll } from './public-access-block-settings.js';
@@ -38,13 +37,8 @@ export const blockBucketPublicAccess = defineAction<BucketParams>({
 
   async apply(p, ctx, aws) {
     const s3 = aws.client('s3');
-    try {
-      const refusal = await bucketRefusal(s3, p.bucketName, ctx);
-      if (refusal) return refusal;
-    } catch (error) {
-      if (isNotFoundError(error)) return { status: 'skipped', reason: `bucket ${p.bucketName} does not exist (NoSuchBucket): nothing to contain` };
-      throw error;
-    }
+    const refusal = await bucketRefusal(s3, p.bucketName, ctx);
+    if (refusal) return refusal;
     const configuration = await currentConfiguration(s3, p.bucketName);
     if (blocksAll(configuration)) {
       return { status: 'done', summary: `already contained: ${p.bucketName} blocks all public access`, priorState: { bucketName: p.bucketName, configuration }, appliedState: { configuration: BLOCK_ALL } };

@@ -1,7 +1,6 @@
 import { DeleteBucketPolicyCommand, GetBucketPolicyCommand, PutBucketPolicyCommand, type S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { parseOrThrow } from '../../core/zod-issues.js';
-import { isNotFoundError } from '../aws-errors.js';
 import { awsCall } from '../aws-session.js';
 import { defineAction } from '../define-action.js';
 import { bucketFromFinding, BucketParamsSchema, bucketRefusal, type BucketParams } from './bucket-params.js';
@@ -69,13 +68,8 @@ export const removePublicPolicyStatements = defineAction<BucketParams>({
 
   async apply(p, ctx, aws) {
     const s3 = aws.client('s3');
-    try {
-      const refusal = await bucketRefusal(s3, p.bucketName, ctx);
-      if (refusal) return refusal;
-    } catch (error) {
-      if (isNotFoundError(error)) return { status: 'skipped', reason: `bucket ${p.bucketName} does not exist (NoSuchBucket): nothing to contain` };
-      throw error;
-    }
+    const refusal = await bucketRefusal(s3, p.bucketName, ctx);
+    if (refusal) return refusal;
     const policy = await currentPolicy(s3, p.bucketName);
     if (!policy) return { status: 'done', summary: `already contained: ${p.bucketName} has no bucket policy`, priorState: { bucketName: p.bucketName, policy: '', removedSids: [] }, appliedState: { policy: null } };
     const { document, statements } = statementsOf(policy);
