@@ -6,6 +6,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compileEventPattern } from '../../lib/local/event-pattern-matcher.js';
 import { detectionCloudTrailPatterns, EVENT_PATTERN_MAX_CHARS, Ingestion } from '../../lib/ingestion.js';
 import { synthFirebreak } from './support/synth-firebreak.js';
+import { eventBridgeEventFor, loadCloudTrailCorpus } from '../../bench/cloudtrail-corpus.js';
+import { generateCloudTrailPatterns } from '../../lambdas/core/rules/eventbridge-patterns.js';
+import { activeRules } from '../../lambdas/core/rules/rule-pack.js';
 
 type RuleResource = { Properties: { EventPattern: unknown; State: string; Description: string; Targets: Record<string, unknown>[] } };
 
@@ -133,6 +136,49 @@ describe('EventBridge rules of the synthesized stack', () => {
       ]);
     }
     expect(Object.keys(rules).length).toBe(3 + detectionCloudTrailPatterns().length);
+  });
+});
+
+describe('CloudTrail rules deliver each event once', () => {
+  /** Every CloudTrail record of the fixtures (corpus and synthetic), as the bus would carry it. */
+  function fixtureEvents(): Record<string, unknown>[] {
+    const synthetic = fixture('cloudtrail/firebreak-synthetic/synthetic-records.json') as Record<string, { record: Record<string, unknown> }>;
+    return [...loadCloudTrailCorpus(), ...Object.values(synthetic).map((entry) => entry.record)].map(eventBridgeEventFor);
+  }
+
+  function assertDisjoint(cloudTrailRules: [string, RuleResource][]) {
+    const compiled = cloudTrailRules.map(([id, rule]) => ({ id, state: rule.Properties.State, match: compileEventPattern(rule.Properties.EventPattern) }));
+    const events = fixtureEvents();
+    const matchedBy = events.map((event) => compiled.filter(({ match }) => match(event)));
+    // As replay routes them: a read-only call only reaches rules in the read-only state.
+    const delivered = events.map((event, i) =>
+      matchedBy[i]!.filter(({ state }) => !(event.detail as { readOnly?: unknown }).readOnly || state === 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS'),
+    );
+    expect(events.length).toBeGreaterThan(400);
+    expect(matchedBy.map((rules, i) => (rules.length > 1 ? `${i}: ${rules.map((r) => r.id).join(', ')}` : '')).filter(Boolean)).toEqual([]);
+    expect(delivered.filter((rules) => rules.length === 1).length).toBeGreaterThan(300);
+    for (const [, rule] of cloudTrailRules) expect(JSON.stringify(rule.Properties.EventPattern).length).toBeLessThanOrEqual(EVENT_PATTERN_MAX_CHARS);
+  }
+
+  it('no two CloudTrail rules of the default stack match the same fixture event, and every pattern fits in 4096 characters', () => {
+    assertDisjoint(Object.entries(rules).filter(([id]) => id.startsWith('IngestionCloudTrail')));
+  });
+
+  it('the same with the SigmaHQ pack on (its rules that take every event disabled, so the partition is not one catch-all)', () => {
+    // Prepare
+    const unfiltered = generateCloudTrailPatterns(activeRules(['builtin', 'sigmahq'])).unfiltered;
+    const { template } = synthFirebreak({ config: { detection: { packs: ['builtin', 'sigmahq'], disabledRules: unfiltered } } });
+    // Act
+    const synthesized = Object.entries(template.findResources('AWS::Events::Rule') as Record<string, RuleResource>).filter(([id]) => id.startsWith('IngestionCloudTrail'));
+    // Assert
+    expect(unfiltered.length).toBeGreaterThan(0);
+    expect(synthesized.length).toBeGreaterThan(3);
+    assertDisjoint(synthesized);
+  });
+
+  it('route iam:CreateAccessKey (mutating prefix and IAM rules both want it) through one write rule', () => {
+    const createAccessKey = cloudTrailEnvelope(pantherRecord('cloudtrail/panther-analysis-tests/aws_iam_user_key_created.tests.json', 'CreateAccessKey'));
+    expect(matchingRules(createAccessKey)).toEqual([expect.stringMatching(/^CloudTrailWrite\d+$/)]);
   });
 });
 

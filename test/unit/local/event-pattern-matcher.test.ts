@@ -282,6 +282,42 @@ describe('$or', () => {
   });
 });
 
+describe('the shapes the generated CloudTrail patterns use (disjoint partition)', () => {
+  // "Not Root, or no type at all": anything-but alone never matches a missing field, so the exclusion is a $or under the
+  // field's parent object, beside other keys and beside a $or one level up.
+  const pattern = {
+    'detail-type': ['AWS API Call via CloudTrail'],
+    detail: {
+      eventName: [{ prefix: 'Create' }, 'DeleteUser'],
+      userIdentity: { $or: [{ type: [{ 'anything-but': ['Root'] }] }, { type: [{ exists: false }] }] },
+      $or: [{ eventSource: [{ 'anything-but': ['iam.amazonaws.com', 'sts.amazonaws.com'] }] }, { eventSource: [{ exists: false }] }],
+    },
+  };
+  const call = (detail: Record<string, unknown>) => ({ ...ec2StateChange, 'detail-type': 'AWS API Call via CloudTrail', detail });
+
+  it('matches a listed name from another source by a non-root identity, also with no type or no userIdentity at all', () => {
+    expect(matchesEventPattern(pattern, call({ eventSource: 'ec2.amazonaws.com', eventName: 'CreateVolume', userIdentity: { type: 'IAMUser' } }))).toBe(true);
+    expect(matchesEventPattern(pattern, call({ eventSource: 'ec2.amazonaws.com', eventName: 'DeleteUser', userIdentity: { invokedBy: 'AWS Internal' } }))).toBe(true);
+    expect(matchesEventPattern(pattern, call({ eventName: 'CreateVolume' }))).toBe(true);
+  });
+
+  it('does not match the excluded identity, an excluded source, or an unlisted name', () => {
+    expect(matchesEventPattern(pattern, call({ eventSource: 'ec2.amazonaws.com', eventName: 'CreateVolume', userIdentity: { type: 'Root' } }))).toBe(false);
+    expect(matchesEventPattern(pattern, call({ eventSource: 'iam.amazonaws.com', eventName: 'CreateUser', userIdentity: { type: 'IAMUser' } }))).toBe(false);
+    expect(matchesEventPattern(pattern, call({ eventSource: 'ec2.amazonaws.com', eventName: 'DescribeVolumes', userIdentity: { type: 'IAMUser' } }))).toBe(false);
+  });
+
+  it('anything-but a list of names selects exactly the names a listed-names pattern does not', () => {
+    const listed = { detail: { eventName: ['GetSecretValue', 'ListUsers'] } };
+    const others = { detail: { eventName: [{ 'anything-but': ['GetSecretValue', 'ListUsers'] }] } };
+    for (const eventName of ['GetSecretValue', 'ListUsers', 'CreateUser', '']) {
+      const event = withDetail({ eventName });
+      expect(matchesEventPattern(listed, event) !== matchesEventPattern(others, event)).toBe(true);
+    }
+    expect(explainMismatch(others, withDetail({ eventName: 'ListUsers' }))).toMatch(/^detail\.eventName: expected \[\{"anything-but"/);
+  });
+});
+
 describe('invalid patterns fail at compile time with the path', () => {
   it.each([
     [{ detail: { state: 'terminated' } }, 'detail.state'],
