@@ -25,7 +25,13 @@ export interface ActHandlerDeps {
   readonly findAction?: (id: string) => AnyAction | undefined;
 }
 
-export type ActHandler = (payload: unknown) => Promise<ActionResult>;
+/**
+ * The action's result plus what the record Lambda needs to judge the execution: which action, on what, and whether it ran
+ * in dry run (the payload's flag OR the global config's, which the execution input does not know about).
+ */
+export type ActOutcome = ActionResult & { readonly actionId: string; readonly target: string; readonly dryRun: boolean };
+
+export type ActHandler = (payload: unknown) => Promise<ActOutcome>;
 
 function timelineKind(result: ActionResult): string {
   if (result.status === 'skipped') return result.refused ? 'action_refused' : 'action_skipped';
@@ -99,7 +105,7 @@ export function createActHandler(deps: ActHandlerDeps): ActHandler {
         calls: [],
       };
       await record('-', result);
-      return result;
+      return { ...result, actionId: action.id, target: '-', dryRun };
     }
     const parsed = action.params.safeParse(rawParams);
     if (!parsed.success) {
@@ -139,6 +145,6 @@ export function createActHandler(deps: ActHandlerDeps): ActHandler {
     if (result.status === 'failed') {
       throw new ActionFailedError(`${action.id} on ${target} failed: ${result.errorName}: ${result.cause}`);
     }
-    return result;
+    return { ...result, actionId: action.id, target, dryRun };
   };
 }

@@ -560,19 +560,22 @@ export class IncidentRepository {
 
   /**
    * Keyed by actionId + target, so a retried step overwrites rather than adds. A second 'done' never replaces the first:
-   * the first one holds the true prior state that rollback must restore.
+   * the first one holds the true prior state that rollback must restore. A dry-run 'done' changed nothing and holds no
+   * prior state, so a real 'done' does replace it (the dry run stays on the timeline).
    */
   async recordAction(incidentId: string, record: ActionRecord): Promise<void> {
     const parsed = ActionRecordSchema.parse(record);
     const expiresAt = await this.expiresAtOf(incidentId);
+    const done = parsed.status === 'done';
+    const replacesDryRun = done && !parsed.dryRun;
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { pk: incidentPk(incidentId), sk: `ACTION#${parsed.actionId}#${parsed.target}`, ...parsed, expiresAt },
-          ConditionExpression: parsed.status === 'done' ? 'attribute_not_exists(pk) OR #status <> :done' : undefined,
-          ExpressionAttributeNames: parsed.status === 'done' ? { '#status': 'status' } : undefined,
-          ExpressionAttributeValues: parsed.status === 'done' ? { ':done': 'done' } : undefined,
+          ConditionExpression: done ? `attribute_not_exists(pk) OR #status <> :done${replacesDryRun ? ' OR #dryRun = :dryRun' : ''}` : undefined,
+          ExpressionAttributeNames: done ? { '#status': 'status', ...(replacesDryRun ? { '#dryRun': 'dryRun' } : {}) } : undefined,
+          ExpressionAttributeValues: done ? { ':done': 'done', ...(replacesDryRun ? { ':dryRun': true } : {}) } : undefined,
         }),
       );
     } catch (error) {

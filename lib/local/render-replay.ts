@@ -16,6 +16,7 @@ export function replayDocument(result: ReplayResult, source: string): Record<str
     incident: result.incident ? { id: result.incident.incidentId, ...result.incident, timeline: result.timeline, actions: result.actions } : null,
     incidents: result.incidents.map((incident) => ({ id: incident.incidentId, status: incident.status, severity: incident.severity, title: incident.title })),
     executions: result.executions,
+    outcome: playbookOutcome(result) ?? null,
     pendingApprovals: result.pendingApprovals,
     calls: result.calls,
     notifications: result.notifications,
@@ -58,6 +59,13 @@ export function renderReplay(result: ReplayResult, source: string): string {
     out(`Playbook: ${state} — ${execution.path.join(' → ')}${execution.error ? ` (${execution.error}: ${execution.cause ?? ''})` : ''}`);
   }
 
+  const outcome = playbookOutcome(result);
+  if (outcome === 'dry_run_completed' && incident) {
+    out(`Outcome:  DRY RUN — the playbook finished and nothing changed; the incident stays ${incident.status.toUpperCase()}, it is NOT contained`);
+  } else if (outcome === 'contained') {
+    out('Outcome:  CONTAINED');
+  }
+
   if (result.pendingApprovals.length > 0) {
     out();
     for (const pending of result.pendingApprovals) {
@@ -97,6 +105,15 @@ export function renderReplay(result: ReplayResult, source: string): string {
     for (const entry of result.timeline) out(`  ${entry.at}  ${entry.kind.padEnd(20)} ${entry.actor === 'firebreak' ? '' : `${entry.actor}: `}${entry.message}`);
   }
   return lines.join('\n');
+}
+
+/** What the replayed playbook run amounted to, from the incident timeline: the latest dry-run end or move to contained. */
+function playbookOutcome(result: ReplayResult): 'dry_run_completed' | 'contained' | undefined {
+  for (const entry of [...result.timeline].reverse()) {
+    if (entry.kind === 'dry_run_completed') return 'dry_run_completed';
+    if (entry.kind === 'status_changed' && entry.data?.to === 'contained') return 'contained';
+  }
+  return undefined;
 }
 
 function describeCall(call: ReplayCall): string {

@@ -43,12 +43,13 @@ export interface PlaybookStateMachineProps {
  *
  *   ChooseMode ─notify──▶ NotifyOnly ▶ NotifiedOnly
  *              ─approve─▶ ApprovalGate ─▶ steps…
- *              ─auto────▶ steps… ▶ MarkContained ▶ NotifyContained ▶ Contained
+ *              ─auto────▶ steps… ▶ RecordOutcome ▶ ChooseOutcome ─contained─▶ NotifyContained ▶ Contained
+ *                                                       ─dry run───▶ NotifyDryRun ▶ DryRunCompleted (status unchanged)
  *   each step: [Approve<Step> gate if requiresApproval] ▶ <Step> (act Lambda, result at $.results.<Step>.result)
  *   any failure ▶ MarkContainmentFailed ▶ Escalate ▶ ContainmentFailed (Fail)   (optional steps record the error and go on)
  *   gate rejected (Firebreak.ApprovalRejected) ▶ RecordRejected ▶ NotifyRejected ▶ Rejected
  *   gate timeout (States.Timeout) ▶ RecordApprovalTimeout ▶ EscalateApprovalTimeout ▶
- *       'escalate': ApprovalTimedOut (no change)   'contain-light': Light<Step>… (the `light` steps) ▶ MarkContained ▶ …
+ *       'escalate': ApprovalTimedOut (no change)   'contain-light': Light<Step>… (the `light` steps) ▶ RecordOutcome ▶ …
  *
  * The act Lambda signals a failed action by throwing (a returned result is done or skipped), so Catch sees every failure.
  * Execution data is NOT logged: approval task tokens travel in task parameters and must never reach a log line.
@@ -91,9 +92,22 @@ export class PlaybookStateMachine extends Construct {
       notify('EscalateApprovalTimeout', 'approval_timeout', { 'timeout.$': '$.approvalTimeout' }),
     );
 
-    const markContained = record('MarkContained', 'contained', { 'results.$': '$.results' });
-    markContained.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
-    const contained = markContained.next(notify('NotifyContained', 'contained')).next(new sfn.Succeed(this, 'Contained'));
+    // The record Lambda decides what the run amounted to: the act Lambda applies the global dryRun itself, so neither the
+    // input nor this machine knows whether anything changed. A dry run never reads "contained" (status, message, end state).
+    const recordOutcome = invoke(
+      'RecordOutcome',
+      functions.record,
+      { 'incidentId.$': '$.incidentId', event: 'completed', detail: { 'results.$': '$.results' } },
+      '$.outcome',
+    );
+    recordOutcome.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
+    const chooseOutcome = new sfn.Choice(this, 'ChooseOutcome')
+      .when(
+        sfn.Condition.and(sfn.Condition.isPresent('$.outcome.result.outcome'), sfn.Condition.stringEquals('$.outcome.result.outcome', 'dry_run_completed')),
+        notify('NotifyDryRun', 'dry_run_completed').next(new sfn.Succeed(this, 'DryRunCompleted')),
+      )
+      .otherwise(notify('NotifyContained', 'contained').next(new sfn.Succeed(this, 'Contained')));
+    const contained = recordOutcome.next(chooseOutcome);
 
     /** A step's act task, wired to `next`: a failure stops the playbook, unless the step is optional. */
     const stepTask = (stateName: string, step: PlaybookStep, next: sfn.IChainable) => {

@@ -56,15 +56,17 @@ describe('replay of a GuardDuty IAM credential finding', () => {
     expect(result.timeline.map((entry) => entry.kind)).toEqual(expect.arrayContaining(['opened', 'playbook_started', 'approval_requested']));
   });
 
-  it('on approval, deactivates the key and revokes the sessions (dry run) and marks the incident contained', async () => {
+  it('on approval, plans deactivating the key and revoking the sessions (dry run) and records a dry run, never "contained"', async () => {
     // Prepare
     const local = await runtime();
     // Act
     const result = await local.replay(CREDENTIAL_EVENT, { approve: true, approver: 'alice@example.com', reason: 'confirmed leak' });
     // Assert
-    expect(result.incident?.status).toBe('contained');
+    // Approving acknowledged it; the dry run leaves it there (nothing is contained).
+    expect(result.incident?.status).toBe('acknowledged');
+    expect(result.incident?.containedAt).toBeUndefined();
     expect(result.executions[0]).toMatchObject({ status: 'SUCCEEDED' });
-    expect(result.executions[0]?.path).toEqual(expect.arrayContaining(['ApprovalGate', 'DeactivateAccessKey', 'RevokeUserSessions', 'MarkContained']));
+    expect(result.executions[0]?.path).toEqual(expect.arrayContaining(['ApprovalGate', 'DeactivateAccessKey', 'RevokeUserSessions', 'RecordOutcome', 'DryRunCompleted']));
     const planned = result.calls.filter((call) => call.origin === 'planned');
     expect(planned).toContainEqual({ service: 'iam', operation: 'UpdateAccessKey', params: DEACTIVATE_KEY, origin: 'planned', by: 'iam/deactivate-access-key' });
     const revoke = planned.find((call) => call.operation === 'PutUserPolicy');
@@ -77,7 +79,12 @@ describe('replay of a GuardDuty IAM credential finding', () => {
     expect(result.calls.filter((call) => call.origin === 'intercepted' && call.service === 'iam')).toEqual([]);
     expect(result.actions.find((action) => action.actionId === 'iam/deactivate-access-key')).toMatchObject({ status: 'done', dryRun: true });
     expect(result.timeline.find((entry) => entry.kind === 'approved')?.actor).toBe('alice@example.com');
-    expect(result.notifications.map((notification) => notification.attributes.event)).toContain('contained');
+    const events = result.notifications.map((notification) => notification.attributes.event);
+    expect(events).toContain('dry_run_completed');
+    expect(events).not.toContain('contained');
+    expect(result.timeline.find((entry) => entry.kind === 'dry_run_completed')?.message).toContain(
+      'a real run would have: iam/deactivate-access-key on user/ci-deployer/access-key/AKIAIOSFODNN7EXAMPLE (iam UpdateAccessKey)',
+    );
   });
 
   it('on rejection, changes nothing and records who rejected and why', async () => {
@@ -136,8 +143,7 @@ describe('replay of a GuardDuty IAM credential finding', () => {
     expect(again.deliveries[0]?.findings[0]?.outcome).toBe('duplicate');
     expect(local.stepFunctions.listExecutions()).toHaveLength(1);
     expect(again.calls.filter((call) => call.origin === 'planned')).toEqual([]);
-    const incidents = [...(await local.repository.list({ status: 'contained' })), ...(await local.repository.list({ status: 'open' }))];
-    expect(incidents).toHaveLength(1);
+    expect(await local.repository.list()).toHaveLength(1);
   });
 
   it('accepts the bare finding and recognizes it as the same finding as the EventBridge event', async () => {

@@ -4,7 +4,7 @@ import { PLAYBOOKS } from '../../lib/playbooks/index.js';
 import { createLocalRuntime, type LocalRuntime } from '../../lib/local/local-runtime.js';
 
 // Every playbook of the stack, driven end to end by a real event: the synthesized rules route it, the detector opens the
-// incident, the synthesized state machine runs to its end once approved, all in dry run. One config for the file (LOW
+// incident, the synthesized state machine runs to its end once approved, all in dry run: recorded as a dry run, not contained. One config for the file (LOW
 // threshold: several corpus findings are LOW/MEDIUM), so the stack is synthesized once.
 
 const CONFIG = { severityThreshold: 'LOW' };
@@ -38,22 +38,23 @@ describe('every playbook replays end to end', () => {
     expect(CASES.map((c) => c.playbook).sort()).toEqual(PLAYBOOKS.map((p) => p.id).sort());
   });
 
-  it.each(CASES)('$playbook: $fixture routes there and, approved, runs to MarkContained', async ({ playbook, fixture: name, planned }) => {
+  it.each(CASES)('$playbook: $fixture routes there and, approved, runs to its end as a dry run (never contained)', async ({ playbook, fixture: name, planned }) => {
     // Prepare
     runtime = await createLocalRuntime({ config: CONFIG });
     // Act
     const result = await runtime.replay(fixture(name), { approve: true });
     // Assert
-    expect(result.incident).toMatchObject({ playbook, mode: 'approve', status: 'contained' });
+    expect(result.incident).toMatchObject({ playbook, mode: 'approve', status: 'acknowledged' });
     expect(result.executions).toHaveLength(1);
     expect(result.executions[0]).toMatchObject({ status: 'SUCCEEDED' });
-    expect(result.executions[0]?.path).toEqual(expect.arrayContaining(['ApprovalGate', 'MarkContained']));
+    expect(result.executions[0]?.path).toEqual(expect.arrayContaining(['ApprovalGate', 'RecordOutcome', 'DryRunCompleted']));
     const operations = result.calls.filter((call) => call.origin === 'planned').map((call) => call.operation);
     expect(operations).toEqual(expect.arrayContaining([...planned]));
     // Dry run: no containment call reached the (intercepted) AWS clients.
     const mutating = result.calls.filter((call) => call.origin === 'intercepted' && !['sfn', 'sns', 'securityHub', 'secretsManager', 'lambda'].includes(call.service));
     expect(mutating).toEqual([]);
-    expect(result.notifications.map((notification) => notification.attributes.event)).toContain('contained');
+    expect(result.notifications.map((notification) => notification.attributes.event)).toContain('dry_run_completed');
+    expect(result.timeline.map((entry) => entry.kind)).toContain('dry_run_completed');
   });
 
   it('a bare Security Hub (ASFF) control finding, CIS 4.1 (SSH open to the world), plans revoking that ingress', async () => {
@@ -65,7 +66,8 @@ describe('every playbook replays end to end', () => {
     // Assert
     expect(result.inputs[0]?.recognizedAs).toBe('asff-finding');
     expect(result.matchedRules.map((rule) => rule.logicalId)).toEqual([expect.stringMatching(/^IngestionSecurityHubFindings/)]);
-    expect(result.incident).toMatchObject({ playbook: 'network-exposure', status: 'contained' });
+    expect(result.incident).toMatchObject({ playbook: 'network-exposure', status: 'acknowledged' });
+    expect(result.executions[0]?.path.at(-1)).toBe('DryRunCompleted');
     expect(result.calls).toContainEqual(
       expect.objectContaining({ service: 'ec2', operation: 'RevokeSecurityGroupIngress', params: expect.objectContaining({ GroupId: 'sg-47dddc34c51b4be58' }), origin: 'planned' }),
     );

@@ -56,8 +56,10 @@ describe('firebreak replay (CLI)', () => {
     // Assert
     expect(code).toBe(0);
     const document = JSON.parse(stdout);
-    expect(document.incident).toMatchObject({ id: expect.stringMatching(/^inc-/), status: 'contained', severity: 'HIGH' });
-    expect(document.incident.timeline.map((entry: { kind: string }) => entry.kind)).toEqual(expect.arrayContaining(['opened', 'approved']));
+    // A replay is a dry run: approved, the playbook finishes, nothing is contained (approving acknowledged the incident).
+    expect(document.incident).toMatchObject({ id: expect.stringMatching(/^inc-/), status: 'acknowledged', severity: 'HIGH' });
+    expect(document.outcome).toBe('dry_run_completed');
+    expect(document.incident.timeline.map((entry: { kind: string }) => entry.kind)).toEqual(expect.arrayContaining(['opened', 'approved', 'dry_run_completed']));
     expect(document.calls).toContainEqual({
       service: 'iam',
       operation: 'UpdateAccessKey',
@@ -67,6 +69,18 @@ describe('firebreak replay (CLI)', () => {
     });
     expect(document.notifications.length).toBeGreaterThan(0);
     expect(document.pendingApprovals).toEqual([]);
+  });
+
+  it('--approve says the playbook ran as a dry run and the incident is not contained', async () => {
+    // Act
+    const { code, stdout } = await run(['replay', DEMO_EVENT, '--approve']);
+    // Assert
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Incident inc-[0-9a-f]+: ACKNOWLEDGED, HIGH/);
+    expect(stdout).toMatch(/Playbook: SUCCEEDED — .*RecordOutcome → ChooseOutcome → NotifyDryRun → DryRunCompleted/);
+    expect(stdout).toContain('Outcome:  DRY RUN — the playbook finished and nothing changed; the incident stays ACKNOWLEDGED, it is NOT contained');
+    expect(stdout).toMatch(/\[Firebreak HIGH\] Dry run, nothing changed: .*event=dry_run_completed/);
+    expect(stdout).not.toMatch(/CONTAINED|Contained:/);
   });
 
   it('--reject with a reason stops the playbook and says so', async () => {

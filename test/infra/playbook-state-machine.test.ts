@@ -101,7 +101,7 @@ describe('executing the synthesized playbook', () => {
     expect(done.status).toBe('SUCCEEDED');
     expect(actionsOf(calls)).toEqual(['iam/deactivate-access-key', 'iam/revoke-role-sessions', 'iam/revoke-role-sessions']);
     expect(calls[0]!.payload).toEqual({ incidentId: 'inc-1', actionId: 'iam/deactivate-access-key', dryRun: true, accountId: '123456789012', region: 'us-east-1', finding: FINDING });
-    expect(eventsOf(calls, 'record')).toEqual(['contained']);
+    expect(eventsOf(calls, 'record')).toEqual(['completed']);
     expect(eventsOf(calls, 'notify')).toEqual(['contained']);
     const recorded = calls.find((c) => c.kind === 'record')!.payload;
     expect((recorded.detail as { results: Record<string, unknown> }).results.DeactivateAccessKeys).toEqual({
@@ -186,7 +186,7 @@ describe('executing the synthesized playbook', () => {
 
     expect(done.status).toBe('SUCCEEDED');
     expect(actionsOf(calls).slice(0, 3)).toEqual(['iam/deactivate-access-key', 'iam/deactivate-access-key', 'iam/deactivate-access-key']);
-    expect(eventsOf(calls, 'record')).toEqual(['contained']);
+    expect(eventsOf(calls, 'record')).toEqual(['completed']);
   });
 
   it('an optional step that fails is recorded under its result and the playbook goes on', async () => {
@@ -210,7 +210,23 @@ describe('executing the synthesized playbook', () => {
     const results = (calls.find((c) => c.kind === 'record')!.payload.detail as { results: Record<string, unknown> }).results;
     expect(results.RevokeRoleSessions).toEqual({ Error: 'Firebreak.ActionFailed', Cause: 'NoSuchEntity: role gone' });
     expect(results.QuarantineUser).toEqual({ result: { status: 'done', summary: 'ok', calls: [] } });
-    expect(eventsOf(calls, 'record')).toEqual(['contained']);
+    expect(eventsOf(calls, 'record')).toEqual(['completed']);
+  });
+
+  it('a run the record function judges a dry run ends in DryRunCompleted with the dry-run notification, never "contained"', async () => {
+    // Prepare: the record function answers as it does when every step ran in dry run.
+    const { calls, executionArn, local } = start('auto', {
+      record: (payload) => ({ status: 'done', incidentId: payload.incidentId, event: payload.event, outcome: 'dry_run_completed', incidentStatus: 'open' }),
+    });
+    await local.settle(executionArn);
+    // Act
+    local.sendTaskSuccess(local.pendingTasks(executionArn)[0]!.token, {});
+    const done = await local.settle(executionArn);
+    // Assert
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.path.slice(-4)).toEqual(['RecordOutcome', 'ChooseOutcome', 'NotifyDryRun', 'DryRunCompleted']);
+    expect(eventsOf(calls, 'record')).toEqual(['completed']);
+    expect(eventsOf(calls, 'notify')).toEqual(['dry_run_completed']);
   });
 
   it('an unknown mode fails at once', async () => {
@@ -257,7 +273,7 @@ describe('onApprovalTimeout contain-light', () => {
       ['record', 'approval_timeout'],
       ['notify', 'approval_timeout'],
       ['act', 'iam/deactivate-access-key'],
-      ['record', 'contained'],
+      ['record', 'completed'],
       ['notify', 'contained'],
     ]);
     expect(Object.keys(light.definition.States)).toContain('LightDeactivateAccessKeys');

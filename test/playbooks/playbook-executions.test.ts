@@ -6,6 +6,7 @@ import { synthesizeFirebreakTemplate } from '../../lib/local/synthesize-stack.js
 import { TemplateFunctions } from '../../lib/local/template-functions.js';
 import { ActionFailedError, ActionThrottledError } from '../../lambdas/act/act-errors.js';
 import { createActHandler } from '../../lambdas/act/create-act-handler.js';
+import { createRecordHandler } from '../../lambdas/record/create-record-handler.js';
 import { createAwsClients } from '../../lambdas/aws/clients.js';
 import { parseFirebreakConfig } from '../../lambdas/core/config/firebreak-config.js';
 import type { Finding } from '../../lambdas/core/findings/finding.js';
@@ -17,7 +18,7 @@ import { instanceFinding } from '../unit/actions/ec2/ec2-fixtures.js';
 
 /*
  * Every playbook's SYNTHESIZED state machine (the real stack, resolved to plain ASL) executed with aws-local-stepfunctions:
- * the act task runs the real act handler in dry-run (DynamoDB on dynalite), the workflow tasks (record, notify,
+ * the act and record tasks run the real handlers in dry-run (DynamoDB on dynalite), the other workflow tasks (notify,
  * approval-request) are recorded so the test can read what the machine asked of them. Four paths per playbook: success
  * (every approval granted), approval rejected, a throttled step that succeeds on retry, and a permanent failure.
  */
@@ -74,6 +75,7 @@ async function harness(playbook: string, actOverride?: (step: string, attempt: n
   const tableName = await table.createTable();
   const repository = new IncidentRepository(table.doc, tableName, () => new Date('2026-11-25T15:00:00Z'));
   const act = createActHandler({ clients: createAwsClients({ homeRegion: TARGET.region }), repository, config: parseFirebreakConfig({ dryRun: true }), now: () => new Date('2026-11-25T15:00:00Z') });
+  const record = createRecordHandler({ repository });
   const invocations: Invocation[] = [];
   const attempts = new Map<string, number>();
   const stepOf = (actionId: unknown) => PLAYBOOKS.find((p) => p.id === playbook)?.steps.find((s) => s.actionId === actionId)?.name ?? String(actionId);
@@ -82,6 +84,7 @@ async function harness(playbook: string, actOverride?: (step: string, attempt: n
       const kind = functions.find(name).kind;
       const body = payload as Record<string, unknown>;
       invocations.push({ kind, payload: body });
+      if (kind === 'record') return record(body);
       if (kind !== 'act') return { ok: true };
       const step = stepOf(body.actionId);
       const attempt = (attempts.get(step) ?? 0) + 1;
@@ -122,7 +125,7 @@ const definitionOf = (id: string) => PLAYBOOKS.find((p) => p.id === id)!;
 const gatesOf = (id: string) => definitionOf(id).steps.filter((s) => s.requiresApproval).map((s) => s.name);
 
 describe.each(PLAYBOOKS.map((p) => [p.id] as const))('playbook %s (synthesized, run locally)', (id) => {
-  it('success: approved, every step runs in order (dry run), contained and notified', async () => {
+  it('success: approved, every step runs in order (dry run), recorded and notified as a dry run, never contained', async () => {
     // Prepare
     const h = await harness(id);
     // Act
@@ -133,14 +136,16 @@ describe.each(PLAYBOOKS.map((p) => [p.id] as const))('playbook %s (synthesized, 
     expect(h.kinds()).toEqual([
       'approval-request:ApprovalGate',
       ...steps.flatMap((name) => [...(gatesOf(id).includes(name) ? [`approval-request:${name}`] : []), `act:${name}`]),
-      'record:contained',
-      'notify:contained',
+      'record:completed',
+      'notify:dry_run_completed',
     ]);
-    expect(record.path.at(-1)).toBe('Contained');
+    expect(record.path.at(-1)).toBe('DryRunCompleted');
     const results = (record.output as { results: Record<string, { result: { status: string } }> }).results;
     expect(Object.keys(results)).toEqual(steps);
     expect(Object.entries(results).filter(([, r]) => !['done', 'skipped'].includes(r.result?.status))).toEqual([]);
     expect((await h.repository.actions(h.incidentId)).every((a) => a.dryRun)).toBe(true);
+    expect((await h.repository.getOrThrow(h.incidentId)).status).toBe('open');
+    expect((await h.repository.timeline(h.incidentId)).map((entry) => entry.kind)).toContain('dry_run_completed');
   });
 
   it('approval rejected: nothing runs, the rejection is recorded and notified', async () => {
@@ -161,7 +166,7 @@ describe.each(PLAYBOOKS.map((p) => [p.id] as const))('playbook %s (synthesized, 
     // Assert
     expect(record.status).toBe('SUCCEEDED');
     expect(h.kinds().filter((k) => k === `act:${first}`)).toHaveLength(3);
-    expect(record.path.at(-1)).toBe('Contained');
+    expect(record.path.at(-1)).toBe('DryRunCompleted');
   });
 
   it('permanent failure: a required step fails → containment_failed recorded, escalation sent, execution fails', async () => {
@@ -179,7 +184,8 @@ describe.each(PLAYBOOKS.map((p) => [p.id] as const))('playbook %s (synthesized, 
     expect(h.kinds().slice(-2)).toEqual(['record:containment_failed', 'notify:containment_failed']);
     const recorded = h.invocations.find((i) => i.kind === 'record' && i.payload.event === 'containment_failed');
     expect(JSON.stringify(recorded?.payload.detail)).toContain('Firebreak.ActionFailed');
-    expect(h.kinds()).not.toContain('record:contained');
+    expect(h.kinds()).not.toContain('record:completed');
+    expect((await h.repository.getOrThrow(h.incidentId)).status).toBe('containment_failed');
   });
 
   it('an optional step that fails for good is recorded under its result and the playbook goes on', async () => {
@@ -188,7 +194,7 @@ describe.each(PLAYBOOKS.map((p) => [p.id] as const))('playbook %s (synthesized, 
     const h = await harness(id, (step) => (step === optional.name ? new ActionFailedError(`${step} failed: AccessDenied`) : undefined));
     const record = await h.run(() => 'approve');
     expect(record.status).toBe('SUCCEEDED');
-    expect(record.path.at(-1)).toBe('Contained');
+    expect(record.path.at(-1)).toBe('DryRunCompleted');
     const results = (record.output as { results: Record<string, { Error?: string }> }).results;
     expect(results[optional.name]).toMatchObject({ Error: 'Firebreak.ActionFailed' });
   });

@@ -41,7 +41,8 @@ beforeAll(async () => {
 afterAll(async () => table?.stop());
 beforeEach(() => iam.reset());
 
-async function containedIncident() {
+/** An incident whose key the act handler "deactivated": for real, in dry run only, or in dry run and then for real. */
+async function containedIncident(runs: readonly ('real' | 'dry-run')[] = ['real']) {
   const repository = new IncidentRepository(table.doc, await table.createTable(), () => NOW);
   const { incident } = await repository.openOrJoin({ finding: credentialFinding, riskScore: 80, correlationKey: 'k', playbook: 'credential-compromise', mode: 'auto', retentionDays: 30, correlationWindowSeconds: 60 });
   iam.on(GetUserCommand).resolves({ User: { UserName: USER, Arn: `arn:aws:iam::${ACCOUNT}:user/${USER}`, UserId: 'AIDA', Path: '/', CreateDate: new Date(0) } });
@@ -50,7 +51,16 @@ async function containedIncident() {
   iam.on(GetUserPolicyCommand).rejects(new NoSuchEntityException({ message: 'none', $metadata: {} }));
   const clients = createAwsClients({ homeRegion: REGION });
   const config = parseFirebreakConfig({ dryRun: false });
-  await createActHandler({ clients, repository, config, now: () => NOW })({ incidentId: incident.incidentId, actionId: 'iam/deactivate-access-key', dryRun: false, accountId: ACCOUNT, region: REGION, finding: credentialFinding });
+  for (const run of runs) {
+    await createActHandler({ clients, repository, config: parseFirebreakConfig({ dryRun: run === 'dry-run' }), now: () => NOW })({
+      incidentId: incident.incidentId,
+      actionId: 'iam/deactivate-access-key',
+      dryRun: false,
+      accountId: ACCOUNT,
+      region: REGION,
+      finding: credentialFinding,
+    });
+  }
   iam.reset();
   const stepFunctions = new LocalStepFunctions([machine], {
     invokeFunction: async (name, payload) => {
@@ -89,5 +99,40 @@ describe('rollback state machine (synthesized, run locally)', () => {
     expect(record.error).toBe('Firebreak.ActionFailed');
     expect(iam.commandCalls(UpdateAccessKeyCommand)).toHaveLength(0);
     expect((await repository.timeline(incidentId)).find((e) => e.kind === 'rollback_failed')?.message).toContain('AccessDenied');
+  });
+
+  it('after a dry run does nothing and says why: no IAM call, the dry-run record stays, the timeline names it', async () => {
+    // Prepare: the key was "deactivated" in dry run only (global config dryRun); IAM would answer anything.
+    const { repository, incidentId, stepFunctions } = await containedIncident(['dry-run']);
+    iam.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: [{ UserName: USER, AccessKeyId: KEY, Status: 'Active' }] });
+    // Act
+    const { executionArn } = stepFunctions.startExecution({ stateMachineArn: machine.arn, input: JSON.stringify({ incidentId, dryRun: false, actor: 'alice' }) });
+    const record = await stepFunctions.settle(executionArn);
+    // Assert
+    expect(record.status).toBe('SUCCEEDED');
+    expect(iam.calls()).toHaveLength(0);
+    const outcome = (record.output as { rollback: { result: { steps: unknown[]; counts: unknown } } }).rollback.result;
+    expect(outcome.steps).toEqual([
+      { actionId: 'iam/deactivate-access-key', target: `user/${USER}/access-key/${KEY}`, result: { status: 'skipped', reason: 'the action ran in dry run: nothing was changed, nothing to undo', calls: [] } },
+    ]);
+    expect(outcome.counts).toEqual({ done: 0, skipped: 1, failed: 0 });
+    expect(await repository.actions(incidentId)).toEqual([expect.objectContaining({ status: 'done', dryRun: true })]);
+    const skipped = (await repository.timeline(incidentId)).filter((e) => e.kind === 'rollback_skipped');
+    expect(skipped.map((e) => [e.actor, e.message])).toEqual([
+      ['alice', `did not roll back iam/deactivate-access-key on user/${USER}/access-key/${KEY}: it ran in dry run and changed nothing`],
+    ]);
+  });
+
+  it('after a dry run and then a real run restores what the real run changed', async () => {
+    // Prepare
+    const { repository, incidentId, stepFunctions } = await containedIncident(['dry-run', 'real']);
+    iam.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: [{ UserName: USER, AccessKeyId: KEY, Status: 'Inactive' }] });
+    // Act
+    const { executionArn } = stepFunctions.startExecution({ stateMachineArn: machine.arn, input: JSON.stringify({ incidentId, dryRun: false, actor: 'alice' }) });
+    const record = await stepFunctions.settle(executionArn);
+    // Assert
+    expect(record.status).toBe('SUCCEEDED');
+    expect(iam.commandCalls(UpdateAccessKeyCommand).map((c) => c.args[0].input)).toEqual([{ UserName: USER, AccessKeyId: KEY, Status: 'Active' }]);
+    expect((await repository.actions(incidentId)).map((a) => [a.status, a.dryRun])).toEqual([['rolled_back', false]]);
   });
 });

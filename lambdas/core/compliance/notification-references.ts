@@ -16,6 +16,8 @@ const EVENT_ASPECTS: Readonly<Record<NotificationEvent, readonly EvidenceAspect[
   updated: ['detection', 'communication'],
   approval_requested: ['response-procedure', 'communication'],
   contained: ['containment', 'communication'],
+  // A rehearsal documents the response procedure, never a containment.
+  dry_run_completed: ['response-procedure', 'communication'],
   containment_failed: ['containment', 'communication'],
   rejected: ['containment', 'communication'],
   escalation: ['triage', 'communication'],

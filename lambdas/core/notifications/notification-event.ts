@@ -4,6 +4,8 @@ import { z } from 'zod';
 export const NotificationEventSchema = z.enum([
   'opened',
   'contained',
+  /** The playbook finished in dry run: nothing changed, the incident is not contained (its status stays). */
+  'dry_run_completed',
   'containment_failed',
   'rejected',
   'escalation',

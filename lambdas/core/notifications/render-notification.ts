@@ -72,6 +72,7 @@ const EVENT_HEADLINE: Readonly<Record<NotificationEvent, string>> = {
   updated: 'More activity',
   approval_requested: 'Approval needed',
   contained: 'Contained',
+  dry_run_completed: 'Dry run, nothing changed',
   containment_failed: 'CONTAINMENT FAILED',
   rejected: 'Containment rejected',
   escalation: 'ESCALATION: not acknowledged in time',
@@ -157,6 +158,15 @@ function whatFirebreakDid(context: NotificationContext, actions: readonly Action
       return `paused the ${incident.playbook} playbook before step ${context.step ?? '?'}; it ${playbookPurpose(incident.playbook)} once approved.`;
     case 'contained':
       return done.length > 0 ? `contained it: ${describe(done)}.` : `finished the ${incident.playbook} playbook (no action needed a change).`;
+    case 'dry_run_completed': {
+      const rehearsed = done.filter((action) => action.dryRun);
+      const inEffect = done.filter((action) => !action.dryRun);
+      return (
+        `dry run: nothing changed. The ${incident.playbook} playbook ran in dry run` +
+        (rehearsed.length > 0 ? ` and would have: ${rehearsed.map((action) => `${action.actionId} on ${action.target}`).join('; ')}.` : '; no step would have changed anything.') +
+        (inEffect.length > 0 ? ` Still in effect from an earlier real run: ${describe(inEffect)}.` : '')
+      );
+    }
     case 'containment_failed':
       return `tried to contain it and failed${failed.length > 0 ? ` at ${describe(failed)}` : ''}${errorOf(context.detail)}.${done.length > 0 ? ` Already done: ${describe(done)}.` : ''}`;
     case 'rejected':
@@ -179,6 +189,8 @@ function whatItNeeds(context: NotificationContext): string {
       return `approve or reject step ${context.step ?? '?'} before ${context.approvalValidUntil ?? 'the approval expires'} — open the approval link (it asks again before doing anything) or run firebreak approve|reject ${id}${context.step ? ` --step ${context.step}` : ''} --reason "...".`;
     case 'contained':
       return `verify the containment, find the root cause, then resolve and close it (firebreak incidents close ${id} --root-cause ... --remediation ...).`;
+    case 'dry_run_completed':
+      return `the incident is NOT contained (status ${incident.status}): contain it by hand, or turn dry run off (config dryRun: false) and run the playbook again; acknowledge it (firebreak incidents ack ${id})${withinTarget(context)}.`;
     case 'containment_failed':
       return `contain it by hand now and acknowledge (firebreak incidents ack ${id}); the error above says what failed.`;
     case 'rejected':

@@ -10,6 +10,7 @@ import { parseOrThrow } from '../zod-issues.js';
 /** State names the builder uses itself; a step may not take one. */
 export const RESERVED_STATE_NAMES = [
   'ChooseMode', 'UnknownMode', 'NotifyOnly', 'NotifiedOnly', 'ApprovalGate', 'MarkContained', 'NotifyContained', 'Contained',
+  'RecordOutcome', 'ChooseOutcome', 'NotifyDryRun', 'DryRunCompleted',
   'MarkContainmentFailed', 'Escalate', 'ContainmentFailed', 'RecordRejected', 'NotifyRejected', 'Rejected',
   'RecordApprovalTimeout', 'EscalateApprovalTimeout', 'ApprovalTimedOut',
 ] as const;

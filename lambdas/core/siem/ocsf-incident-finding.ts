@@ -80,6 +80,7 @@ const ACTIVITY: Readonly<Record<NotificationEvent, 1 | 2>> = {
   updated: 2,
   approval_requested: 2,
   contained: 2,
+  dry_run_completed: 2,
   containment_failed: 2,
   rejected: 2,
   escalation: 2,

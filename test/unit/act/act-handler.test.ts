@@ -165,4 +165,35 @@ describe('act handler', () => {
     await expect(act({ incidentId: 'x' })).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringContaining('actionId') });
     await expect(act(payload('inc-x', 'iam/nope', true))).rejects.toThrow("unknown action 'iam/nope'");
   });
+
+  it('a dry-run done does not count: the real run after it acts, and its record (with the prior state) replaces the dry run', async () => {
+    // Prepare: a dry run (global config) recorded a done, then dry run is switched off.
+    keyIs('Active');
+    const incidentId = await openIncident();
+    const rehearsal = await handlerWith({ dryRun: true })(payload(incidentId, 'iam/deactivate-access-key', false));
+    // Act
+    const real = await handlerWith({ dryRun: false })(payload(incidentId, 'iam/deactivate-access-key', false));
+    // Assert
+    expect(rehearsal).toMatchObject({ status: 'done', dryRun: true, actionId: 'iam/deactivate-access-key', target: `user/${USER}/access-key/${KEY}` });
+    expect(real).toMatchObject({ status: 'done', dryRun: false, summary: `deactivated access key ${KEY} of ${USER}` });
+    expect(iam.commandCalls(UpdateAccessKeyCommand).map((c) => c.args[0].input)).toEqual([{ UserName: USER, AccessKeyId: KEY, Status: 'Inactive' }]);
+    expect(await repository.actions(incidentId)).toEqual([
+      expect.objectContaining({ status: 'done', dryRun: false, priorState: { userName: USER, accessKeyId: KEY, status: 'Active', awsQuarantinePolicies: [] } }),
+    ]);
+    const done = (await repository.timeline(incidentId)).filter((entry) => entry.kind === 'action_done');
+    expect(done.map((entry) => entry.data?.dryRun)).toEqual([true, false]);
+  });
+
+  it('a dry run after a real run never replaces the real record: rollback keeps the true prior state', async () => {
+    // Prepare
+    keyIs('Active');
+    const incidentId = await openIncident();
+    await handlerWith({ dryRun: false })(payload(incidentId, 'iam/deactivate-access-key', false));
+    // Act
+    const rehearsal = await handlerWith({ dryRun: false })(payload(incidentId, 'iam/deactivate-access-key', true));
+    // Assert
+    expect(rehearsal).toMatchObject({ status: 'done', dryRun: true });
+    expect(await repository.actions(incidentId)).toEqual([expect.objectContaining({ status: 'done', dryRun: false, priorState: expect.objectContaining({ status: 'Active' }) })]);
+  });
 });
+

@@ -19,16 +19,16 @@ describe('record handler', () => {
     const record = createRecordHandler({ repository });
     clock.advance(90);
 
-    const first = await record({ incidentId: incident.incidentId, event: 'contained', detail: { results: {} } });
-    const retry = await record({ incidentId: incident.incidentId, event: 'contained' });
+    const first = await record({ incidentId: incident.incidentId, event: 'completed', detail: { results: {} } });
+    const retry = await record({ incidentId: incident.incidentId, event: 'completed' });
 
-    expect(first).toEqual({ status: 'done', incidentId: incident.incidentId, event: 'contained', incidentStatus: 'contained' });
+    expect(first).toEqual({ status: 'done', incidentId: incident.incidentId, event: 'completed', outcome: 'contained', incidentStatus: 'contained' });
     expect(retry).toMatchObject({ status: 'skipped', reason: 'incident is already contained' });
     const stored = await repository.getOrThrow(incident.incidentId);
     expect(stored.containedAt).toBe('2026-11-25T10:01:30.000Z');
     const moves = (await repository.timeline(incident.incidentId)).filter((entry) => entry.kind === 'status_changed');
     expect(moves).toHaveLength(1);
-    expect(moves[0]).toMatchObject({ actor: 'firebreak', message: 'open → contained: playbook credential-compromise finished' });
+    expect(moves[0]).toMatchObject({ actor: 'firebreak', message: 'open → contained: playbook credential-compromise finished (no step needed a change)' });
   });
 
   it('records containment_failed with the error from the Catch, and a second failure only on the timeline', async () => {

@@ -19,8 +19,9 @@ describe('siemPlatform ocsf through the local runtime', () => {
 
     // Assert
     const incidentId = result.incident?.incidentId;
-    // The credential playbook's approval requests (one per gate), then the containment report; the first announces the incident.
-    expect(result.notifications.map((notification) => notification.attributes.event)).toEqual(['approval_requested', 'approval_requested', 'contained']);
+    // The credential playbook's approval requests (one per gate), then the outcome report (a replay is a dry run); the first
+    // announces the incident.
+    expect(result.notifications.map((notification) => notification.attributes.event)).toEqual(['approval_requested', 'approval_requested', 'dry_run_completed']);
     const sqsBodies = result.notifications.map((notification) => JSON.parse((JSON.parse(notification.message) as Record<string, string>).sqs!) as Record<string, unknown>);
     for (const body of sqsBodies) {
       expect(body).toMatchObject({
@@ -34,8 +35,8 @@ describe('siemPlatform ocsf through the local runtime', () => {
     expect(sqsBodies.map((body) => [(body.unmapped as { firebreak_event: string }).firebreak_event, body.activity_name, body.type_uid])).toEqual([
       ['approval_requested', 'Create', 200501],
       ['approval_requested', 'Update', 200502],
-      ['contained', 'Update', 200502],
+      ['dry_run_completed', 'Update', 200502],
     ]);
-    expect(sqsBodies.at(-1)).toMatchObject({ unmapped: { firebreak_event: 'contained' }, status_id: 2, status: 'In Progress' });
+    expect(sqsBodies.at(-1)).toMatchObject({ unmapped: { firebreak_event: 'dry_run_completed' }, status_id: 2, status: 'In Progress' });
   });
 });
