@@ -53,6 +53,14 @@ export interface GeneratedPattern {
  *    A source whose rules take every name is split by `eventName: anything-but [its read-only names]` when those are all
  *    exact; otherwise the whole source goes read-only (sound, only dearer).
  *
+ * Why content-disjoint rather than split on `detail.readOnly`: which calls EventBridge withholds from ENABLED rules is its
+ * own classification (its guide lists read-only calls not named Get/List/Describe that ENABLED rules already receive, and
+ * STS GetFederationToken/GetSessionToken as change events), and some records carry no readOnly field. Patterns that never
+ * overlap deliver an event at most once whatever that classification says. Why no `wildcard` or `anything-but` prefix
+ * lists: the exact-value `anything-but` list, one-prefix forms and `$or` are the long-documented operators, and they are
+ * enough; an AND of two conditions on one field (not this prefix, not that name) cannot be written, which is why
+ * overlapping names move to one side instead of being subtracted.
+ *
  * Soundness (each event some active rule could match is selected by one pattern in a state that receives it) and
  * disjointness are tested over the CloudTrail corpus and synthetic events (test/unit/rules/eventbridge-patterns.test.ts).
  */
@@ -212,6 +220,10 @@ function fits(region: Region, piece: Piece): boolean {
 
 /** Splits a piece over the length limit along its name list (an antichain: halves stay disjoint) or its source list. */
 function fit(region: Region, piece: Piece): Piece[] {
+  if (orCombinations(region, piece) > MAX_OR_COMBINATIONS) {
+    const fields = [...excludedFields(region, piece).keys()].join(', ');
+    throw new Error(`a CloudTrail pattern would exclude the fields ${fields}: over ${MAX_OR_COMBINATIONS} $or combinations`);
+  }
   if (fits(region, piece)) return [piece];
   if (Array.isArray(piece.names) && piece.names.length > 1) {
     const half = Math.ceil(piece.names.length / 2);
@@ -223,6 +235,10 @@ function fit(region: Region, piece: Piece): Piece[] {
     return [only.slice(0, half), only.slice(half)].flatMap((part) => fit(region, { ...piece, sources: { only: part } }));
   }
   throw new Error(`a CloudTrail pattern cannot be split under ${MAX_PATTERN_LENGTH} characters: ${JSON.stringify(render(region, piece)).slice(0, 200)}…`);
+}
+
+function fitted(region: Region, pieces: readonly Piece[]): Piece[] {
+  return pieces.flatMap((piece) => fit(region, piece));
 }
 
 /** Per-source cells of one state packed into as few patterns as fit (sources disjoint between patterns). */
@@ -281,7 +297,7 @@ function partitionRegion(region: Region, nameNeeds: readonly NameNeed[], allName
   if (anyAll.length > 0) {
     const rest = roAllSources.length > 0 ? { except: roAllSources } : undefined;
     pieces.push(...everyName(rest, readOnlyNeeds, rulesOf(anyAll)));
-    return pieces.flatMap((p) => fit(region, p));
+    return fitted(region, pieces);
   }
   const rwAllSources = [...new Set(allNames.filter((a) => !a.readOnly && !roAllSources.includes(a.source!)).map((a) => a.source!))].sort();
   // Sources with the same read-only carve-out share a pattern.
@@ -329,7 +345,7 @@ function partitionRegion(region: Region, nameNeeds: readonly NameNeed[], allName
       );
     }
   }
-  return pieces.flatMap((p) => fit(region, p));
+  return fitted(region, pieces);
 }
 
 export interface PatternSet {
@@ -397,15 +413,13 @@ export function generateCloudTrailPatterns(rules: readonly RuleIR[]): PatternSet
     regions.push({ region, pieces });
   });
   const rest: Region = { exclude: exclusion(entries.length) };
-  regions.push({ region: rest, pieces: partitionRegion(rest, nameNeeds, allNames) });
+  // The rest first: construct names keep their meaning from before the partition (CloudTrailWrite1 the per-source rules,
+  // then the source-less names, then root activity), so a deploy updates those rules' patterns instead of replacing them.
+  regions.unshift({ region: rest, pieces: partitionRegion(rest, nameNeeds, allNames) });
 
   const patterns: GeneratedPattern[] = [];
   for (const { region, pieces } of regions) {
-    for (const piece of pieces) {
-      if (orCombinations(region, piece) > MAX_OR_COMBINATIONS) {
-        const fields = [...excludedFields(region, piece).keys()].join(', ');
-        throw new Error(`a CloudTrail pattern would exclude the fields ${fields}: over ${MAX_OR_COMBINATIONS} $or combinations`);
-      }
+    for (const piece of fitted(region, pieces)) {
       const pattern = render(region, piece);
       const only = piece.sources && 'only' in piece.sources ? piece.sources.only : [];
       patterns.push({

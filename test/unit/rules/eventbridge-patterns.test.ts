@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cloudTrailPatternsFor, generateCloudTrailPatterns, MAX_PATTERN_LENGTH, type GeneratedPattern } from '../../../lambdas/core/rules/eventbridge-patterns.js';
+import { cloudTrailPatternsFor, generateCloudTrailPatterns, MAX_OR_COMBINATIONS, MAX_PATTERN_LENGTH, type GeneratedPattern } from '../../../lambdas/core/rules/eventbridge-patterns.js';
 import { activeRules, RULE_PACKS } from '../../../lambdas/core/rules/rule-pack.js';
 import { RuleEngine } from '../../../lambdas/core/rules/sigma-evaluator.js';
 import { compileRuleFile } from '../../../lambdas/core/rules/sigma-compiler.js';
@@ -263,5 +263,32 @@ describe('disjointness and soundness on constructed events (overlap cases the co
     // Assert
     expect(deliveries.map((d) => d.matched.map(({ p }) => p.readOnlyEvents))).toEqual([[true], [true], [true]]);
     expect(elsewhere.matched.map(({ p }) => [p.readOnlyEvents, p.rules])).toEqual([[false, ['m']]]);
+  });
+});
+
+describe('limits of the partition', () => {
+  const yaml = (name: string, detection: string, extra = '') =>
+    `title: ${name}\nid: ${name}\nname: ${name}\nlogsource: {product: aws, service: cloudtrail}\n${extra}detection:\n${detection}\n  condition: s\n`;
+
+  it('refuses rule sets whose field exclusions would multiply $or combinations past the cap, naming the fields', () => {
+    // Prepare: seven rules narrowed only by seven different fields, and a source-less name rule beside them.
+    const ruleSet = [
+      ...Array.from({ length: 7 }, (_, i) => compileRuleFile(`f${i}.yml`, yaml(`f${i}`, `  s:\n    field${i}: value${i}`), { pack: 'p' })).flat(),
+      ...compileRuleFile('n.yml', yaml('n', '  s:\n    eventName: DeleteTrail'), { pack: 'p' }),
+    ];
+    // Act
+    const generate = () => generateCloudTrailPatterns(ruleSet);
+    // Assert
+    expect(2 ** 8).toBeGreaterThan(MAX_OR_COMBINATIONS);
+    expect(generate).toThrow(/exclude the fields field0, field1, .*: over 64 \$or combinations/);
+  });
+
+  it('keeps every name of a rule flagged read-only by hand when none of them looks read-only', () => {
+    // Prepare
+    const ruleSet = compileRuleFile('x.yml', yaml('x', '  s:\n    eventSource: kms.amazonaws.com\n    eventName: [ReEncrypt, GenerateDataKey]', 'firebreak: {readOnlyEvents: true}\n'), { pack: 'p' });
+    // Act
+    const set = generateCloudTrailPatterns(ruleSet);
+    // Assert
+    expect(set.patterns.map((p) => [p.readOnlyEvents, (p.pattern.detail as { eventName: string[] }).eventName])).toEqual([[true, ['GenerateDataKey', 'ReEncrypt']]]);
   });
 });
