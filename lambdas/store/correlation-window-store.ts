@@ -18,16 +18,16 @@ export class DynamoCorrelationWindowStore implements CorrelationWindowStore {
     private readonly tableName: string,
   ) {}
 
-  async add(key: string, member: string, atMs: number, ttlSeconds: number): Promise<void> {
+  async add(key: string, member: string, atMs: number, ttlSeconds: number, count = 1): Promise<void> {
     await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: `${CORRELATION_PK_PREFIX}${key}`, sk: `M#${member}` },
         // Last writer wins on lastSeenMs: CloudTrail delivers roughly in order, and a late event only shortens how long
         // its member counts, by at most the delivery delay.
-        UpdateExpression: 'ADD #count :one SET lastSeenMs = :at, expiresAt = :expires',
+        UpdateExpression: 'ADD #count :n SET lastSeenMs = :at, expiresAt = :expires',
         ExpressionAttributeNames: { '#count': 'count' },
-        ExpressionAttributeValues: { ':one': 1, ':at': atMs, ':expires': Math.ceil(atMs / 1000) + ttlSeconds },
+        ExpressionAttributeValues: { ':n': count, ':at': atMs, ':expires': Math.ceil(atMs / 1000) + ttlSeconds },
       }),
     );
   }

@@ -1,6 +1,6 @@
 import type { Finding, Principal } from '../findings/finding.js';
 import { NORMALIZED_FOR_LABEL } from '../findings/severity.js';
-import { toIsoTimestamp } from '../findings/timestamps.js';
+import { isoTimestampMillis, toIsoTimestamp } from '../findings/timestamps.js';
 import {
   isIpAddress,
   parseCloudTrailRecord,
@@ -22,9 +22,9 @@ export interface CorrelationOverride {
 
 export interface CloudTrailDetectContext {
   /** EventBridge event id, when the record came in an envelope. */
-  eventId?: string;
-  windowStore?: CorrelationWindowStore;
-  overrides?: Readonly<Record<string, CorrelationOverride>>;
+  eventId?: string | undefined;
+  windowStore?: CorrelationWindowStore | undefined;
+  overrides?: Readonly<Record<string, CorrelationOverride>> | undefined;
 }
 
 const firstValueGetters = new Map<string, (record: EventRecord) => string | undefined>();
@@ -118,14 +118,127 @@ function meets(condition: CorrelationRuleIR['condition'], value: number, thresho
 }
 
 /** Shared result for records that yield nothing (frozen: callers only read it). */
-const NO_FINDINGS = Object.freeze({ ok: true as const, findings: Object.freeze([]) as unknown as Finding[], matchedRules: Object.freeze([]) as unknown as string[] });
-
-function peersKey(correlation: CorrelationRuleIR): string {
-  return `${correlation.name}#*peers`;
-}
+const NO_FINDINGS = Object.freeze({ ok: true as const, findings: Object.freeze([]) as unknown as Finding[] });
 
 /** Number of time buckets per correlation window: event_count precision is one bucket (a tenth of the window). */
 const BUCKETS_PER_WINDOW = 10;
+
+/** Peer-statistics writes in flight at once when a bucket ends (one UpdateItem per group). */
+const PEER_FLUSH_CONCURRENCY = 16;
+
+/** At most this many groups (principals, addresses ...) are remembered per correlation by one container. */
+const MAX_GROUPS = 10_000;
+
+/**
+ * What this container remembers about one group of a correlation (one principal, one address ...). Its strings are built
+ * once, not per event: at CloudTrail volume, building and hashing a fresh window key for every event was measurable.
+ */
+interface GroupState {
+  /** The group-by values joined by `#` (the value itself for one field). */
+  readonly id: string;
+  /** Group-by values, in the rule's order. */
+  readonly values: readonly string[];
+  /** The window key in the store: `<correlation>#<values joined by #>`. */
+  readonly key: string;
+  /** Index of the last window this container emitted a finding for (another container may emit it once more; the
+   * incident store's dedup absorbs that). */
+  emittedWindow: number;
+  /** Window and count level (count / peer floor) last compared with the peers: re-read at the next multiple only. */
+  checkedWindow: number;
+  checkedLevel: number;
+  /** This group's member in the peer-statistics key for `peerBucket`: `b<bucket>|<group>`. */
+  peerBucket: number;
+  peerMember: string;
+  /** Events of `peerBucket` counted here but not yet added to the peer statistics (see flushPeers). */
+  pendingPeers: number;
+  pendingAtMs: number;
+}
+
+/** One correlation rule as this deployment runs it (overrides applied), with its per-group state. */
+interface CorrelationPlan {
+  readonly correlation: CorrelationRuleIR;
+  readonly override: CorrelationOverride | undefined;
+  readonly timespanSeconds: number;
+  readonly bucketMs: number;
+  /** Kept one bucket longer than the window: an entry is never read after that (DynamoDB TTL deletes it later still). */
+  readonly ttlSeconds: number;
+  readonly peersKey: string;
+  readonly groups: Map<string, GroupState>;
+  /** The current time bucket and its member string `b<bucket>`. */
+  bucket: number;
+  bucketMember: string;
+  /** Per-group event totals of the peer window, as of one time bucket (see farAbovePeers). */
+  peerTotals: { bucket: number; totals: Map<string, number>; sum: number } | undefined;
+  /** Peer-statistics member → group id, as of the last read of the peers. */
+  peerMemberGroups: Map<string, string>;
+  /** Groups with pending peer counts. */
+  dirty: GroupState[];
+}
+
+/** One matched event as the correlation path sees it. */
+interface Observation {
+  readonly core: CloudTrailRecordCore;
+  readonly event: EventRecord;
+  readonly eventTime: string;
+  readonly atMs: number;
+  readonly context: CloudTrailDetectContext;
+}
+
+function planFor(correlation: CorrelationRuleIR, override: CorrelationOverride | undefined): CorrelationPlan {
+  const timespanSeconds = override?.timespanSeconds ?? correlation.timespanSeconds;
+  return {
+    correlation,
+    override,
+    timespanSeconds,
+    bucketMs: Math.max(1000, Math.floor((timespanSeconds * 1000) / BUCKETS_PER_WINDOW)),
+    ttlSeconds: timespanSeconds + Math.max(1, Math.ceil(timespanSeconds / BUCKETS_PER_WINDOW)),
+    peersKey: `${correlation.name}#*peers`,
+    groups: new Map(),
+    bucket: -1,
+    bucketMember: '',
+    peerTotals: undefined,
+    peerMemberGroups: new Map(),
+    dirty: [],
+  };
+}
+
+/**
+ * The group an event belongs to, or undefined when it carries none of the group-by fields: counting it under an empty
+ * group would lump unrelated events together (e.g. root sign-ins, which have no user name, in a per-user brute force).
+ */
+function groupOf(plan: CorrelationPlan, event: EventRecord): GroupState | undefined {
+  const groupBy = plan.correlation.groupBy;
+  let id: string;
+  let values: string[] | undefined;
+  if (groupBy.length === 1) {
+    id = firstValueAt(event, groupBy[0]!) ?? '';
+    if (id === '') return undefined;
+  } else {
+    values = [];
+    let attributed = groupBy.length === 0;
+    for (const field of groupBy) {
+      const value = firstValueAt(event, field) ?? '';
+      if (value !== '') attributed = true;
+      values.push(value);
+    }
+    if (!attributed) return undefined;
+    id = values.join('#');
+  }
+  let group = plan.groups.get(id);
+  if (!group) {
+    if (plan.groups.size >= MAX_GROUPS) {
+      // Maps iterate in insertion order: forget the oldest tenth.
+      let drop = MAX_GROUPS / 10;
+      for (const key of plan.groups.keys()) {
+        plan.groups.delete(key);
+        if (--drop === 0) break;
+      }
+    }
+    group = { id, values: values ?? [id], key: `${plan.correlation.name}#${id}`, emittedWindow: -1, checkedWindow: -1, checkedLevel: -1, peerBucket: -1, peerMember: '', pendingPeers: 0, pendingAtMs: 0 };
+    plan.groups.set(id, group);
+  }
+  return group;
+}
 
 /**
  * CloudTrail record → findings of every matching rule, plus correlation findings when a window reaches its condition.
@@ -133,34 +246,14 @@ const BUCKETS_PER_WINDOW = 10;
  */
 export class CloudTrailDetector {
   /**
-   * Correlation windows already emitted by this container (window key → index of the window that fired). A window that
-   * has fired keeps counting but is not re-emitted for every further event; another container may emit it once more,
-   * which the incident store's dedup absorbs. Keyed by the window key string already built (and hashed) for the store.
+   * Per window store (the state they describe lives there): correlation → plan. In Lambda there is one store per
+   * container; a CLI run or a test that starts a fresh store starts fresh counts and emissions.
    */
-  private readonly emitted = new Map<string, number>();
-  private static readonly MAX_REMEMBERED = 10_000;
-  /** Correlation name → per-group event totals of its peer window, as of one time bucket. */
-  private readonly peerTotals = new Map<string, { bucket: number; totals: Map<string, number>; sum: number }>();
-  /** Window key → `<window>:<count / peer floor>` last compared with its peers (see conclude). */
-  private readonly peersChecked = new Map<string, string>();
+  private readonly plans = new WeakMap<CorrelationWindowStore, Map<CorrelationRuleIR, CorrelationPlan>>();
 
   constructor(private readonly engine: RuleEngine) {}
 
-  private alreadyEmitted(key: string, window: number): boolean {
-    if (this.emitted.get(key) === window) return true;
-    if (this.emitted.size >= CloudTrailDetector.MAX_REMEMBERED) {
-      // Maps iterate in insertion order: drop the oldest tenth.
-      let drop = CloudTrailDetector.MAX_REMEMBERED / 10;
-      for (const key of this.emitted.keys()) {
-        this.emitted.delete(key);
-        if (--drop === 0) break;
-      }
-    }
-    this.emitted.set(key, window);
-    return false;
-  }
-
-  async detect(record: unknown, context: CloudTrailDetectContext = {}): Promise<NormalizeResult & { matchedRules?: string[] }> {
+  async detect(record: unknown, context: CloudTrailDetectContext = {}): Promise<NormalizeResult> {
     const parsed = parseCloudTrailRecord(record);
     if (!parsed.ok) return parsed;
     const core = parsed.core;
@@ -170,70 +263,79 @@ export class CloudTrailDetector {
     if (matched.length === 0 || (!context.windowStore && matched.every((r) => r.correlationOnly))) return NO_FINDINGS;
     const eventTime = toIsoTimestamp(core.eventTime);
     if (!eventTime) return { ok: false, reason: `CloudTrail record: eventTime '${core.eventTime}' is not a timestamp` };
-    const atMs = Date.parse(eventTime);
-    const findings: Finding[] = [];
+    let findings: Finding[] | undefined;
+    let observation: Observation | undefined;
     for (const rule of matched) {
       if (!rule.correlationOnly) {
         const id = core.eventID ?? `${eventTime}:${core.eventName}`;
-        findings.push(buildFinding(rule, core, event, eventTime, { dedupKey: `cloudtrail:${rule.name}:${id}` }, context));
+        (findings ??= []).push(buildFinding(rule, core, event, eventTime, { dedupKey: `cloudtrail:${rule.name}:${id}` }, context));
       }
       if (!context.windowStore) continue;
-      for (const correlation of this.engine.correlationsByRule.get(rule.name) ?? []) {
-        const result = this.correlate(correlation, rule.name, core, event, eventTime, atMs, context);
+      const correlations = this.engine.correlationsByRule.get(rule.name);
+      if (!correlations) continue;
+      observation ??= { core, event, eventTime, atMs: isoTimestampMillis(eventTime), context };
+      for (const correlation of correlations) {
+        const result = this.correlate(this.planOf(correlation, context), rule.name, observation);
         const hit = result instanceof Promise ? await result : result;
-        if (hit) findings.push(hit);
+        if (hit) (findings ??= []).push(hit);
       }
     }
-    return { ok: true, findings, matchedRules: matched.map((r) => r.name) };
+    return findings ? { ok: true, findings } : NO_FINDINGS;
+  }
+
+  private planOf(correlation: CorrelationRuleIR, context: CloudTrailDetectContext): CorrelationPlan {
+    const override = context.overrides?.[correlation.name];
+    let plans = this.plans.get(context.windowStore!);
+    if (!plans) {
+      plans = new Map();
+      this.plans.set(context.windowStore!, plans);
+    }
+    let plan = plans.get(correlation);
+    if (!plan || plan.override !== override) {
+      plan = planFor(correlation, override);
+      plans.set(correlation, plan);
+    }
+    return plan;
   }
 
   /**
    * Feeds one matched event to a correlation and returns its finding when the window reaches the condition. Synchronous
    * with an in-process store (no promise per event on the hot path), a promise with DynamoDB.
    */
-  private correlate(
-    correlation: CorrelationRuleIR,
-    ruleName: string,
-    core: CloudTrailRecordCore,
-    event: EventRecord,
-    eventTime: string,
-    atMs: number,
-    context: CloudTrailDetectContext,
-  ): Finding | undefined | Promise<Finding | undefined> {
-    const store = context.windowStore!;
-    const override = context.overrides?.[correlation.name];
-    const timespan = override?.timespanSeconds ?? correlation.timespanSeconds;
-    const groupValues: string[] = [];
-    let attributed = correlation.groupBy.length === 0;
-    for (const field of correlation.groupBy) {
-      const value = firstValueAt(event, field) ?? '';
-      if (value !== '') attributed = true;
-      groupValues.push(value);
-    }
-    // An event that carries none of the group-by fields cannot be attributed: counting it under an empty group would
-    // lump unrelated events together (e.g. root sign-ins, which have no user name, in a per-user brute-force count).
-    if (!attributed) return undefined;
-    const key = `${correlation.name}#${groupValues.join('#')}`;
-    const sinceMs = atMs - timespan * 1000;
-    // Kept one bucket longer than the window: an entry is never read after that (DynamoDB TTL deletes it later still).
-    const ttl = timespan + Math.max(1, Math.ceil(timespan / BUCKETS_PER_WINDOW));
+  private correlate(plan: CorrelationPlan, ruleName: string, o: Observation): Finding | undefined | Promise<Finding | undefined> {
+    const group = groupOf(plan, o.event);
+    if (!group) return undefined;
+    const store = o.context.windowStore!;
+    const correlation = plan.correlation;
     let member: string;
     switch (correlation.type) {
-      case 'event_count':
-        member = `b${Math.floor(atMs / Math.max(1000, Math.floor((timespan * 1000) / BUCKETS_PER_WINDOW)))}`;
-        if (correlation.peers) {
-          // Peer statistics: every group's bucket counts under one key, written per event, read only when a group is
-          // a candidate outlier.
-          const peerMember = `${member}|${groupValues.join('#')}`;
-          if (store.addSync) store.addSync(peersKey(correlation), peerMember, atMs, ttl);
-          else {
-            const pending = store.add(peersKey(correlation), peerMember, atMs, ttl);
-            return pending.then(() => this.observeAndConclude(store, correlation, core, event, eventTime, atMs, sinceMs, timespan, key, member, ttl, groupValues, override, context));
-          }
+      case 'event_count': {
+        const bucket = Math.floor(o.atMs / plan.bucketMs);
+        let flushed: Promise<void> | undefined;
+        if (bucket !== plan.bucket) {
+          // A new bucket (or a late event of an old one): this container's counts of the previous one are complete.
+          if (plan.dirty.length > 0) flushed = this.flushPeers(plan, store);
+          plan.bucket = bucket;
+          plan.bucketMember = `b${bucket}`;
         }
+        member = plan.bucketMember;
+        if (correlation.peers) {
+          // Peer statistics: every group's per-bucket count under one key, read only when a group is a candidate
+          // outlier. Counted here and written once per group and bucket (see flushPeers), not once per event: one
+          // hot key written by every event would throttle DynamoDB long before the Lambda.
+          if (group.peerBucket !== bucket) {
+            group.peerBucket = bucket;
+            group.peerMember = `${member}|${group.id}`;
+          }
+          if (group.pendingPeers === 0) plan.dirty.push(group);
+          group.pendingPeers++;
+          group.pendingAtMs = o.atMs;
+        }
+        if (flushed) return flushed.then(() => this.observe(plan, group, member, o));
         break;
+      }
       case 'value_count': {
-        const observed = firstValueAt(event, correlation.condition.field!);
+        const observed = firstValueAt(o.event, correlation.condition.field!);
         if (observed === undefined) return undefined;
         member = `v${observed}`;
         break;
@@ -242,136 +344,130 @@ export class CloudTrailDetector {
         member = `r${ruleName}`;
         break;
     }
-    return this.observeAndConclude(store, correlation, core, event, eventTime, atMs, sinceMs, timespan, key, member, ttl, groupValues, override, context);
+    return this.observe(plan, group, member, o);
   }
 
-  private observeAndConclude(
-    store: CorrelationWindowStore,
-    correlation: CorrelationRuleIR,
-    core: CloudTrailRecordCore,
-    event: EventRecord,
-    eventTime: string,
-    atMs: number,
-    sinceMs: number,
-    timespan: number,
-    key: string,
-    member: string,
-    ttl: number,
-    groupValues: readonly string[],
-    override: CorrelationOverride | undefined,
-    context: CloudTrailDetectContext,
-  ): Finding | undefined | Promise<Finding | undefined> {
-    if (store.observeSync) {
-      const seen = store.observeSync(key, member, atMs, sinceMs, ttl);
-      return this.conclude(correlation, core, event, eventTime, atMs, sinceMs, timespan, key, groupValues, seen, override, context);
+  private observe(plan: CorrelationPlan, group: GroupState, member: string, o: Observation): Finding | undefined | Promise<Finding | undefined> {
+    const store = o.context.windowStore!;
+    const sinceMs = o.atMs - plan.timespanSeconds * 1000;
+    if (store.observeSync) return this.conclude(plan, group, store.observeSync(group.key, member, o.atMs, sinceMs, plan.ttlSeconds), o);
+    return store.observe(group.key, member, o.atMs, sinceMs, plan.ttlSeconds).then((seen) => this.conclude(plan, group, seen, o));
+  }
+
+  private conclude(plan: CorrelationPlan, group: GroupState, seen: readonly WindowObservation[], o: Observation): Finding | undefined | Promise<Finding | undefined> {
+    const correlation = plan.correlation;
+    let value = 0;
+    switch (correlation.type) {
+      case 'event_count':
+        for (let i = 0; i < seen.length; i++) value += seen[i]!.count;
+        break;
+      case 'value_count':
+        value = seen.length;
+        break;
+      case 'temporal': {
+        const present = new Set(seen.map((s) => s.member.slice(1)));
+        value = correlation.rules.filter((r) => present.has(r)).length;
+        if (value < correlation.rules.length) return undefined;
+        break;
+      }
     }
-    return store
-      .observe(key, member, atMs, sinceMs, ttl)
-      .then((seen) => this.conclude(correlation, core, event, eventTime, atMs, sinceMs, timespan, key, groupValues, seen, override, context));
+    const window = Math.floor(o.atMs / (plan.timespanSeconds * 1000));
+    if (correlation.type !== 'temporal' && !meets(correlation.condition, value, plan.override?.threshold)) {
+      // Below the absolute threshold: a candidate only if it clears the peer floor; the (rare) peer read decides.
+      const peers = correlation.peers;
+      if (!peers || value < peers.floor || group.emittedWindow === window) return undefined;
+      // Re-read the peers each time the group's count reaches another multiple of the floor, not on every event.
+      const level = Math.floor(value / peers.floor);
+      if (group.checkedWindow === window && group.checkedLevel === level) return undefined;
+      group.checkedWindow = window;
+      group.checkedLevel = level;
+      return this.farAbovePeers(plan, group, value, o).then((why) => (why ? this.emit(plan, group, window, value, o, why) : undefined));
+    }
+    return this.emit(plan, group, window, value, o);
+  }
+
+  /**
+   * Adds the pending per-group counts to the peer statistics. Another container's counts reach the store when its
+   * bucket ends (or before its own peer read), so peer totals lag by at most one bucket; counts pending in a container
+   * that is recycled are lost, which skews a heuristic mean by at most one bucket of that container's events.
+   */
+  private flushPeers(plan: CorrelationPlan, store: CorrelationWindowStore): Promise<void> | undefined {
+    const dirty = plan.dirty;
+    plan.dirty = [];
+    if (store.addSync) {
+      for (const group of dirty) {
+        store.addSync(plan.peersKey, group.peerMember, group.pendingAtMs, plan.ttlSeconds, group.pendingPeers);
+        group.pendingPeers = 0;
+      }
+      return undefined;
+    }
+    return (async () => {
+      for (let i = 0; i < dirty.length; i += PEER_FLUSH_CONCURRENCY) {
+        await Promise.all(
+          dirty.slice(i, i + PEER_FLUSH_CONCURRENCY).map(async (group) => {
+            const count = group.pendingPeers;
+            group.pendingPeers = 0;
+            await store.add(plan.peersKey, group.peerMember, group.pendingAtMs, plan.ttlSeconds, count);
+          }),
+        );
+      }
+    })();
   }
 
   /** Is this group's count at least `factor` times the mean of the other active groups (given enough of them)? */
-  private async farAbovePeers(correlation: CorrelationRuleIR, value: number, groupValues: readonly string[], sinceMs: number, atMs: number, context: CloudTrailDetectContext): Promise<string | undefined> {
-    const peers = correlation.peers!;
-    const own = groupValues.join('#');
+  private async farAbovePeers(plan: CorrelationPlan, group: GroupState, value: number, o: Observation): Promise<string | undefined> {
+    const peers = plan.correlation.peers!;
     // Per-group totals are computed once per correlation and time bucket and shared by every candidate group in it:
     // at most one bucket stale, and one read instead of one per candidate.
-    const bucket = Math.floor(atMs / Math.max(1000, Math.floor((correlation.timespanSeconds * 1000) / BUCKETS_PER_WINDOW)));
-    let cached = this.peerTotals.get(correlation.name);
+    const bucket = Math.floor(o.atMs / plan.bucketMs);
+    let cached = plan.peerTotals;
     if (!cached || cached.bucket !== bucket) {
+      // This container's own counts first, so that the read sees them.
+      if (plan.dirty.length > 0) await this.flushPeers(plan, o.context.windowStore!);
       const totals = new Map<string, number>();
-      for (const o of await context.windowStore!.read(peersKey(correlation), sinceMs, atMs)) {
-        const group = o.member.slice(o.member.indexOf('|') + 1);
-        totals.set(group, (totals.get(group) ?? 0) + o.count);
+      const sinceMs = o.atMs - plan.timespanSeconds * 1000;
+      // Member → group id, remembered from the previous read: the same members come back bucket after bucket, and
+      // slicing and hashing each one anew was most of this method's cost.
+      const known = plan.peerMemberGroups;
+      const seen = new Map<string, string>();
+      for (const entry of await o.context.windowStore!.read(plan.peersKey, sinceMs, o.atMs)) {
+        const id = known.get(entry.member) ?? entry.member.slice(entry.member.indexOf('|') + 1);
+        seen.set(entry.member, id);
+        totals.set(id, (totals.get(id) ?? 0) + entry.count);
       }
+      plan.peerMemberGroups = seen;
       let sum = 0;
       for (const n of totals.values()) sum += n;
       cached = { bucket, totals, sum };
-      this.peerTotals.set(correlation.name, cached);
+      plan.peerTotals = cached;
     }
-    const ownTotal = cached.totals.get(own);
+    const ownTotal = cached.totals.get(group.id);
     const peerCount = cached.totals.size - (ownTotal === undefined ? 0 : 1);
     if (peerCount < peers.minPeers) return undefined;
     const mean = (cached.sum - (ownTotal ?? 0)) / peerCount;
     return value >= peers.factor * mean ? `${value} events vs a mean of ${mean.toFixed(1)} over ${peerCount} peers` : undefined;
   }
 
-  private conclude(
-    correlation: CorrelationRuleIR,
-    core: CloudTrailRecordCore,
-    event: EventRecord,
-    eventTime: string,
-    atMs: number,
-    sinceMs: number,
-    timespan: number,
-    key: string,
-    groupValues: readonly string[],
-    seen: readonly WindowObservation[],
-    override: CorrelationOverride | undefined,
-    context: CloudTrailDetectContext,
-  ): Finding | undefined | Promise<Finding | undefined> {
-    let value = 0;
-    switch (correlation.type) {
-      case 'event_count':
-        for (const o of seen) value += o.count;
-        break;
-      case 'value_count':
-        value = seen.length;
-        break;
-      case 'temporal': {
-        const present = new Set(seen.map((o) => o.member.slice(1)));
-        value = correlation.rules.filter((r) => present.has(r)).length;
-        if (value < correlation.rules.length) return undefined;
-        break;
-      }
-    }
-    const window = Math.floor(atMs / (timespan * 1000));
-    if (correlation.type !== 'temporal' && !meets(correlation.condition, value, override?.threshold)) {
-      // Below the absolute threshold: a candidate only if it clears the peer floor; the (rare) peer read decides.
-      if (!correlation.peers || value < correlation.peers.floor || this.emitted.get(key) === window) return undefined;
-      // Re-read the peers each time the group's count reaches another multiple of the floor, not on every event.
-      const level = `${window}:${Math.floor(value / correlation.peers.floor)}`;
-      if (this.peersChecked.get(key) === level) return undefined;
-      if (this.peersChecked.size >= CloudTrailDetector.MAX_REMEMBERED) this.peersChecked.clear();
-      this.peersChecked.set(key, level);
-      return this.farAbovePeers(correlation, value, groupValues, sinceMs, atMs, context).then((why) =>
-        why ? this.emit(correlation, core, event, eventTime, sinceMs, timespan, key, window, groupValues, value, context, why) : undefined,
-      );
-    }
-    return this.emit(correlation, core, event, eventTime, sinceMs, timespan, key, window, groupValues, value, context);
-  }
-
-  private emit(
-    correlation: CorrelationRuleIR,
-    core: CloudTrailRecordCore,
-    event: EventRecord,
-    eventTime: string,
-    sinceMs: number,
-    timespan: number,
-    key: string,
-    window: number,
-    groupValues: readonly string[],
-    value: number,
-    context: CloudTrailDetectContext,
-    peerNote?: string,
-  ): Finding | undefined {
-    if (this.alreadyEmitted(key, window)) return undefined;
-    const dedupKey = `cloudtrail:${correlation.name}:${groupValues.join('|')}:${window}`;
-    const groupText = correlation.groupBy.map((field, i) => `${field}=${groupValues[i] || '(none)'}`).join(', ');
+  private emit(plan: CorrelationPlan, group: GroupState, window: number, value: number, o: Observation, peerNote?: string): Finding | undefined {
+    // A window that has fired keeps counting but is not re-emitted for every further event.
+    if (group.emittedWindow === window) return undefined;
+    group.emittedWindow = window;
+    const correlation = plan.correlation;
+    const timespan = plan.timespanSeconds;
+    const groupText = correlation.groupBy.map((field, i) => `${field}=${group.values[i] || '(none)'}`).join(', ');
     return buildFinding(
       correlation,
-      core,
-      event,
-      eventTime,
+      o.core,
+      o.event,
+      o.eventTime,
       {
         // One finding per group and window: every further event in the window re-delivers the same dedup key.
-        dedupKey,
+        dedupKey: `cloudtrail:${correlation.name}:${group.values.join('|')}:${window}`,
         count: Math.max(1, value),
-        firstSeen: new Date(sinceMs).toISOString(),
+        firstSeen: new Date(o.atMs - timespan * 1000).toISOString(),
         description: `${correlation.description} (${correlation.type} ${value} within ${timespan}s${groupText ? ` for ${groupText}` : ''}${peerNote ? `; ${peerNote}` : ''})`.trim(),
       },
-      context,
+      o.context,
     );
   }
-
 }

@@ -79,11 +79,14 @@ async function normalize(shape: EventShape, options: DetectionOptions, policy: C
     case 'asff':
       return normalizeBatch(shape.findings, 'securityhub', (f) => normalizeAsffFinding(f, shape.context));
     case 'cloudtrail': {
-      const context: CloudTrailDetectContext = { overrides: policy.overrides };
-      if (options.windowStore) context.windowStore = options.windowStore;
+      // Every field in one literal: one object shape for every event, not one per combination of present fields.
+      const context: CloudTrailDetectContext = {
+        overrides: policy.overrides,
+        windowStore: options.windowStore,
+        eventId: shape.records.length === 1 ? shape.context.eventId : undefined,
+      };
       if (shape.records.length === 1) {
         // The common case (one EventBridge event): no batch bookkeeping on the hot path.
-        if (shape.context.eventId) context.eventId = shape.context.eventId;
         const result = await policy.detector.detect(shape.records[0], context);
         return result.ok ? { findings: result.findings, rejected: NO_REJECTIONS, inputKind: 'cloudtrail' } : result.reason;
       }
@@ -98,6 +101,17 @@ async function normalize(shape: EventShape, options: DetectionOptions, policy: C
     case 'unsupported':
       return shape.reason;
   }
+}
+
+const NOTHING_FOUND = new Map<string, DetectionOutcome>();
+
+function nothingFound(inputKind: string): DetectionOutcome {
+  let outcome = NOTHING_FOUND.get(inputKind);
+  if (!outcome) {
+    outcome = Object.freeze({ kind: 'detected' as const, findings: Object.freeze([]) as unknown as ScoredFinding[], suppressed: Object.freeze([]) as unknown as SuppressedFinding[], inputKind });
+    NOTHING_FOUND.set(inputKind, outcome);
+  }
+  return outcome;
 }
 
 /**
@@ -116,6 +130,9 @@ export async function detectEvents(input: unknown, options: DetectionOptions): P
     return { kind: 'rejected', reason: `internal error while normalizing: ${error instanceof Error ? error.message : String(error)}` };
   }
   if (typeof normalized === 'string') return { kind: 'rejected', reason: normalized };
+  // Most CloudTrail events end here: they fed a correlation or matched nothing. One shared, frozen outcome spares the
+  // allocations at CloudTrail volume (callers only read outcomes).
+  if (normalized.findings.length === 0 && normalized.rejected.length === 0) return nothingFound(normalized.inputKind);
   const findings: ScoredFinding[] = [];
   const suppressed: SuppressedFinding[] = [];
   for (const finding of normalized.findings) {

@@ -34,3 +34,38 @@ export function toIsoTimestamp(value: unknown): string | undefined {
   const date = new Date(text);
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
+
+/** The decimal number written at text[from, from + count), or NaN when a character there is not a digit. */
+function digitsAt(text: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * Epoch milliseconds of an ISO timestamp as toIsoTimestamp returns it (`2019-01-01T00:00:00.000Z`), computed from its
+ * digits: Date.parse was the costliest single call per matched CloudTrail event. Anything else goes to Date.parse.
+ */
+export function isoTimestampMillis(iso: string): number {
+  if (
+    iso.length !== 24 || iso.charCodeAt(4) !== 45 || iso.charCodeAt(7) !== 45 || iso.charCodeAt(10) !== 84 ||
+    iso.charCodeAt(13) !== 58 || iso.charCodeAt(16) !== 58 || iso.charCodeAt(19) !== 46 || iso.charCodeAt(23) !== 90
+  ) {
+    return Date.parse(iso);
+  }
+  const year = digitsAt(iso, 0, 4);
+  const month = digitsAt(iso, 5, 2);
+  const day = digitsAt(iso, 8, 2);
+  const hour = digitsAt(iso, 11, 2);
+  const minute = digitsAt(iso, 14, 2);
+  const second = digitsAt(iso, 17, 2);
+  // Out-of-range fields (Date.UTC rolls them over where Date.parse says NaN) and years below 100 (Date.UTC reads them
+  // as 19xx): let Date.parse decide.
+  if (!(year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 59)) return Date.parse(iso);
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second, digitsAt(iso, 20, 3));
+  return Number.isNaN(ms) ? Date.parse(iso) : ms;
+}

@@ -19,10 +19,10 @@ export interface CorrelationWindowStore {
   observe(key: string, member: string, atMs: number, sinceMs: number, ttlSeconds: number): Promise<readonly WindowObservation[]>;
   /** Same, for stores that keep their state in process: spares a promise per matched event. */
   observeSync?(key: string, member: string, atMs: number, sinceMs: number, ttlSeconds: number): readonly WindowObservation[];
-  /** Adds one observation without reading the window back (peer statistics: written per event, read rarely). */
-  add(key: string, member: string, atMs: number, ttlSeconds: number): Promise<void>;
-  addSync?(key: string, member: string, atMs: number, ttlSeconds: number): void;
-  /** Every member of `key` last seen at or after `sinceMs`. */
+  /** Adds `count` (default 1) observations without reading the window back (peer statistics: written often, read rarely). */
+  add(key: string, member: string, atMs: number, ttlSeconds: number, count?: number): Promise<void>;
+  addSync?(key: string, member: string, atMs: number, ttlSeconds: number, count?: number): void;
+  /** Every member of `key` last seen at or after `sinceMs`, read before the next call (implementations may reuse them). */
   read(key: string, sinceMs: number, atMs: number): Promise<readonly WindowObservation[]>;
 }
 
@@ -31,17 +31,23 @@ interface Entry extends WindowObservation {
 }
 
 interface Window {
-  index: Map<string, Entry>;
   entries: Entry[];
+  /** Member index, built only once a window is large (peer statistics); small windows are scanned. */
+  index: Map<string, Entry> | undefined;
   prunedAtMs: number;
 }
 
 /** How often a write-mostly window is swept for expired members (event time). */
 const PRUNE_INTERVAL_MS = 30_000;
 
+/**
+ * Up to this many members a window is searched linearly: a correlation window holds about ten (time buckets, or a few
+ * distinct values), and a scan of ten entries, which the per-event read does anyway, beats hashing the member.
+ */
+const INDEX_THRESHOLD = 32;
+
 /** Process-local store: the CLI (`firebreak detect` over a file), the bench and tests. Expired entries are pruned on access. */
 export class InMemoryCorrelationWindowStore implements CorrelationWindowStore {
-  // Per window: a member index for lookups and an array for the per-event scan (arrays iterate without allocating).
   private readonly windows = new Map<string, Window>();
   // Reused result buffer: observe() runs once per matching CloudTrail event, and a fresh array per call was measurable.
   private readonly result: WindowObservation[] = [];
@@ -50,55 +56,24 @@ export class InMemoryCorrelationWindowStore implements CorrelationWindowStore {
     return this.observeSync(key, member, atMs, sinceMs, ttlSeconds);
   }
 
-  async add(key: string, member: string, atMs: number, ttlSeconds: number): Promise<void> {
-    this.addSync(key, member, atMs, ttlSeconds);
+  async add(key: string, member: string, atMs: number, ttlSeconds: number, count = 1): Promise<void> {
+    this.addSync(key, member, atMs, ttlSeconds, count);
   }
 
-  addSync(key: string, member: string, atMs: number, ttlSeconds: number): void {
-    this.upsert(key, member, atMs, ttlSeconds);
+  addSync(key: string, member: string, atMs: number, ttlSeconds: number, count = 1): void {
+    this.upsert(this.windowFor(key, atMs), member, atMs, ttlSeconds, count);
   }
 
   async read(key: string, sinceMs: number, atMs: number): Promise<readonly WindowObservation[]> {
     const window = this.windows.get(key);
     if (!window) return [];
-    return window.entries.filter((e) => e.expiresMs >= atMs && e.lastSeenMs >= sinceMs).map((e) => ({ member: e.member, count: e.count, lastSeenMs: e.lastSeenMs }));
-  }
-
-  private upsert(key: string, member: string, atMs: number, ttlSeconds: number) {
-    let window = this.windows.get(key);
-    if (!window) {
-      window = { index: new Map(), entries: [], prunedAtMs: atMs };
-      this.windows.set(key, window);
-    }
-    const expiresMs = atMs + ttlSeconds * 1000;
-    const existing = window.index.get(member);
-    if (existing) {
-      existing.count += 1;
-      if (atMs > existing.lastSeenMs) existing.lastSeenMs = atMs;
-      if (expiresMs > existing.expiresMs) existing.expiresMs = expiresMs;
-    } else {
-      const entry = { member, count: 1, lastSeenMs: atMs, expiresMs };
-      window.index.set(member, entry);
-      window.entries.push(entry);
-      // New members arrive once per bucket (or value): the moment to drop expired ones, so write-mostly windows (peer
-      // statistics) stay bounded too.
-      if (window.entries.length > 16 && atMs - window.prunedAtMs > PRUNE_INTERVAL_MS) this.prune(window, atMs);
-    }
-    return window;
-  }
-
-  private prune(window: Window, atMs: number) {
-    window.prunedAtMs = atMs;
-    let kept = 0;
-    for (const entry of window.entries) {
-      if (entry.expiresMs < atMs) window.index.delete(entry.member);
-      else window.entries[kept++] = entry;
-    }
-    window.entries.length = kept;
+    // The live entries, not copies: callers only read them, before the next call (see the interface).
+    return window.entries.filter((e) => e.expiresMs >= atMs && e.lastSeenMs >= sinceMs);
   }
 
   observeSync(key: string, member: string, atMs: number, sinceMs: number, ttlSeconds: number): readonly WindowObservation[] {
-    const window = this.upsert(key, member, atMs, ttlSeconds);
+    const window = this.windowFor(key, atMs);
+    this.upsert(window, member, atMs, ttlSeconds, 1);
     const out = this.result;
     out.length = 0;
     const entries = window.entries;
@@ -106,7 +81,7 @@ export class InMemoryCorrelationWindowStore implements CorrelationWindowStore {
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
       if (entry.expiresMs < atMs) {
-        window.index.delete(entry.member);
+        window.index?.delete(entry.member);
         continue;
       }
       entries[kept++] = entry;
@@ -114,5 +89,53 @@ export class InMemoryCorrelationWindowStore implements CorrelationWindowStore {
     }
     entries.length = kept;
     return out;
+  }
+
+  private windowFor(key: string, atMs: number): Window {
+    let window = this.windows.get(key);
+    if (!window) {
+      window = { entries: [], index: undefined, prunedAtMs: atMs };
+      this.windows.set(key, window);
+    }
+    return window;
+  }
+
+  private find(window: Window, member: string): Entry | undefined {
+    if (window.index) return window.index.get(member);
+    const entries = window.entries;
+    for (let i = entries.length - 1; i >= 0; i--) {
+      // The newest member (the current time bucket) is last, and is usually the one observed.
+      if (entries[i]!.member === member) return entries[i];
+    }
+    return undefined;
+  }
+
+  private upsert(window: Window, member: string, atMs: number, ttlSeconds: number, count: number): void {
+    const expiresMs = atMs + ttlSeconds * 1000;
+    const existing = this.find(window, member);
+    if (existing) {
+      existing.count += count;
+      if (atMs > existing.lastSeenMs) existing.lastSeenMs = atMs;
+      if (expiresMs > existing.expiresMs) existing.expiresMs = expiresMs;
+      return;
+    }
+    const entry = { member, count, lastSeenMs: atMs, expiresMs };
+    window.entries.push(entry);
+    if (window.index) window.index.set(member, entry);
+    else if (window.entries.length > INDEX_THRESHOLD) window.index = new Map(window.entries.map((e) => [e.member, e]));
+    // New members arrive once per bucket (or value): the moment to drop expired ones, so write-mostly windows (peer
+    // statistics) stay bounded too. Distance either way: one event dated in the future (clock skew, a replayed file)
+    // must not stop the pruning until time catches up with it.
+    if (window.entries.length > 16 && Math.abs(atMs - window.prunedAtMs) > PRUNE_INTERVAL_MS) this.prune(window, atMs);
+  }
+
+  private prune(window: Window, atMs: number): void {
+    window.prunedAtMs = atMs;
+    let kept = 0;
+    for (const entry of window.entries) {
+      if (entry.expiresMs < atMs) window.index?.delete(entry.member);
+      else window.entries[kept++] = entry;
+    }
+    window.entries.length = kept;
   }
 }

@@ -1,9 +1,14 @@
 import { compileCidr } from './cidr-match.js';
+import { containsIgnoringCase, endsWithIgnoringCase, equalsIgnoringCase, startsWithIgnoringCase, type TextTest } from './case-insensitive-text.js';
 import type { ConditionIR, CorrelationRuleIR, DetectionRuleIR, FieldTestIR, RuleIR, SearchIR, ValueTestIR } from './sigma-ir.js';
 
 export type EventRecord = Record<string, unknown>;
 type Predicate = (event: EventRecord) => boolean;
-type Getter = (event: EventRecord) => unknown[];
+/**
+ * The value(s) at a field: undefined when absent, a flat array when several (arrays fan out), else the value itself.
+ * Not always an array: wrapping every single value in one, for every field test of every event, was measurable.
+ */
+type Getter = (event: EventRecord) => unknown;
 
 /** Values at a dotted path; arrays anywhere along the path (and at the leaf) fan out, as Sigma expects for JSON logs. */
 function compileGetter(path: readonly string[]): Getter {
@@ -24,15 +29,30 @@ function compileGetter(path: readonly string[]): Getter {
     const key = path[0]!;
     return (event) => {
       const v = event[key];
-      if (v === undefined) return [];
-      return Array.isArray(v) ? v.flat(Infinity) : [v];
+      return Array.isArray(v) ? v.flat(Infinity) : v;
     };
   }
   return (event) => {
-    const out: unknown[] = [];
-    collect(event, 0, out);
-    return out;
+    let value: unknown = event;
+    for (let depth = 0; depth < path.length; depth++) {
+      if (Array.isArray(value)) {
+        const out: unknown[] = [];
+        collect(value, depth, out);
+        return out;
+      }
+      if (typeof value !== 'object' || value === null) return undefined;
+      value = (value as Record<string, unknown>)[path[depth]!];
+      if (value === undefined) return undefined;
+    }
+    return Array.isArray(value) ? value.flat(Infinity) : value;
   };
+}
+
+/** Does any of the value(s) satisfy the test? */
+function some(value: unknown, test: (v: unknown) => boolean): boolean {
+  if (!Array.isArray(value)) return value !== undefined && test(value);
+  for (const v of value) if (test(v)) return true;
+  return false;
 }
 
 function text(value: unknown): string | undefined {
@@ -41,42 +61,46 @@ function text(value: unknown): string | undefined {
   return undefined;
 }
 
-type ValuesTest = (values: unknown[], event: EventRecord) => boolean;
+type ValuesTest = (value: unknown, event: EventRecord) => boolean;
+
+/** Case-insensitive text test over the value(s): strings as they are, numbers and booleans as their text. */
+function onText(check: TextTest): ValuesTest {
+  const one = (v: unknown): boolean =>
+    typeof v === 'string' ? check(v) : (typeof v === 'number' || typeof v === 'boolean') && check(String(v));
+  return (value) => {
+    if (typeof value === 'string') return check(value);
+    return some(value, one);
+  };
+}
 
 function compileValueTest(test: ValueTestIR): ValuesTest {
-  const onText = (check: (s: string) => boolean): ValuesTest => (values) => {
-    for (const v of values) {
-      const s = text(v);
-      if (s !== undefined && check(s)) return true;
-    }
-    return false;
-  };
   switch (test.op) {
     case 'eq':
-      return onText((s) => s === test.value);
+      return onText(equalsIgnoringCase(test.value));
     case 'contains':
-      return onText((s) => s.includes(test.value));
+      return onText(containsIgnoringCase(test.value));
     case 'startswith':
-      return onText((s) => s.startsWith(test.value));
+      return onText(startsWithIgnoringCase(test.value));
     case 'endswith':
-      return onText((s) => s.endsWith(test.value));
+      return onText(endsWithIgnoringCase(test.value));
     case 'glob': {
       const regex = new RegExp(test.regex, 's');
-      return onText((s) => regex.test(s));
+      return onText((s) => regex.test(s.toLowerCase()));
     }
     case 're': {
       const regex = new RegExp(test.regex, test.flags);
       // Regexes see the original case (Sigma `re` is case-sensitive unless `|i`).
-      return (values) => values.some((v) => (typeof v === 'string' || typeof v === 'number' ? regex.test(String(v)) : false));
+      return (value) => some(value, (v) => (typeof v === 'string' || typeof v === 'number' ? regex.test(String(v)) : false));
     }
     case 'cidr': {
       const inRange = compileCidr(test.cidr);
-      return (values) => values.some((v) => typeof v === 'string' && inRange(v));
+      return (value) => some(value, (v) => typeof v === 'string' && inRange(v));
     }
     case 'null':
-      return (values) => values.length === 0 || values.every((v) => v === null || v === '');
+      return (value) =>
+        value === undefined || value === null || value === '' || (Array.isArray(value) && value.every((v) => v === null || v === ''));
     case 'exists':
-      return (values) => values.some((v) => v !== undefined && v !== null) === test.value;
+      return (value) => some(value, (v) => v !== undefined && v !== null) === test.value;
     case 'gt':
     case 'gte':
     case 'lt':
@@ -84,17 +108,18 @@ function compileValueTest(test: ValueTestIR): ValuesTest {
       const bound = test.value;
       const cmp =
         test.op === 'gt' ? (n: number) => n > bound : test.op === 'gte' ? (n: number) => n >= bound : test.op === 'lt' ? (n: number) => n < bound : (n: number) => n <= bound;
-      return (values) => values.some((v) => (typeof v === 'number' || (typeof v === 'string' && v.trim() !== '')) && cmp(Number(v)));
+      return (value) => some(value, (v) => (typeof v === 'number' || (typeof v === 'string' && v.trim() !== '')) && cmp(Number(v)));
     }
     case 'fieldref': {
       const other = compileGetter(test.path);
       const mode = test.mode;
       const relate = (s: string, ref: string) =>
         mode === 'eq' ? s === ref : mode === 'contains' ? s.includes(ref) : mode === 'startswith' ? s.startsWith(ref) : s.endsWith(ref);
-      return (values, event) => {
-        const refs = other(event).map(text).filter((s): s is string => s !== undefined && s.length > 0);
+      return (value, event) => {
+        const found = other(event);
+        const refs = (Array.isArray(found) ? found : found === undefined ? [] : [found]).map(text).filter((s): s is string => s !== undefined && s.length > 0);
         if (refs.length === 0) return false;
-        return values.some((v) => {
+        return some(value, (v) => {
           const s = text(v);
           return s !== undefined && refs.some((ref) => relate(s, ref));
         });
@@ -112,12 +137,13 @@ function compileFieldTest(field: FieldTestIR): Predicate {
   }
   return field.all
     ? (event) => {
-        const values = get(event);
-        return tests.every((t) => t(values, event));
+        const value = get(event);
+        return tests.every((t) => t(value, event));
       }
     : (event) => {
-        const values = get(event);
-        return tests.some((t) => t(values, event));
+        const value = get(event);
+        for (const t of tests) if (t(value, event)) return true;
+        return false;
       };
 }
 
@@ -176,7 +202,8 @@ export class RuleEngine {
   /** Detection rule name → correlations that consume its matches. */
   readonly correlationsByRule: ReadonlyMap<string, readonly CorrelationRuleIR[]>;
   private readonly byName = new Map<string, IndexedRule[]>();
-  private readonly byPrefix: { prefix: string; entry: IndexedRule }[] = [];
+  /** Name-prefix rules, by the prefix's first character (an empty prefix under ''): a name is tried against few. */
+  private readonly byPrefix = new Map<string, { prefix: string; entry: IndexedRule }[]>();
   private readonly bySource = new Map<string, IndexedRule[]>();
   private readonly always: IndexedRule[] = [];
 
@@ -197,7 +224,13 @@ export class RuleEngine {
       const entry = { rule, matches: compileDetectionRule(rule) };
       if (rule.eventName.kind === 'values') {
         for (const name of new Set(rule.eventName.exact.map((n) => n.toLowerCase()))) push(this.byName, name, entry);
-        for (const prefix of rule.eventName.prefixes) this.byPrefix.push({ prefix: prefix.toLowerCase(), entry });
+        for (const prefix of rule.eventName.prefixes) {
+          const lower = prefix.toLowerCase();
+          const first = lower.charAt(0);
+          const list = this.byPrefix.get(first);
+          if (list) list.push({ prefix: lower, entry });
+          else this.byPrefix.set(first, [{ prefix: lower, entry }]);
+        }
       } else if (rule.eventSource.kind === 'values' && rule.eventSource.prefixes.length === 0) {
         for (const source of new Set(rule.eventSource.exact.map((s) => s.toLowerCase()))) push(this.bySource, source, entry);
       } else {
@@ -206,21 +239,41 @@ export class RuleEngine {
     }
   }
 
-  /** Detection rules whose condition matches the CloudTrail record. */
+  /** Detection rules whose condition matches the CloudTrail record, each once. */
   match(record: EventRecord): readonly DetectionRuleIR[] {
     const name = typeof record.eventName === 'string' ? record.eventName.toLowerCase() : '';
     const source = typeof record.eventSource === 'string' ? record.eventSource.toLowerCase() : '';
     // Allocated only when something matches: most records match nothing.
     let out: DetectionRuleIR[] | undefined;
-    const test = (entries: readonly IndexedRule[] | undefined) => {
-      if (!entries) return;
-      for (const entry of entries) if (entry.matches(record)) (out ??= []).push(entry.rule);
-    };
-    test(this.byName.get(name));
-    for (const { prefix, entry } of this.byPrefix) if (name.startsWith(prefix) && entry.matches(record)) (out ??= []).push(entry.rule);
-    test(this.bySource.get(source));
-    test(this.always);
-    // A rule listed under several exact names is tested once per event: the name is a single value.
+    out = RuleEngine.test(this.byName.get(name), record, out);
+    out = RuleEngine.testPrefixes(this.byPrefix.get(name.charAt(0)), name, record, out);
+    if (name !== '') out = RuleEngine.testPrefixes(this.byPrefix.get(''), name, record, out);
+    out = RuleEngine.test(this.bySource.get(source), record, out);
+    out = RuleEngine.test(this.always, record, out);
     return out ?? NO_RULES;
+  }
+
+  private static test(entries: readonly IndexedRule[] | undefined, record: EventRecord, out: DetectionRuleIR[] | undefined): DetectionRuleIR[] | undefined {
+    if (!entries) return out;
+    for (const entry of entries) {
+      // A rule indexed under several keys (two prefixes, a name and a prefix) that the name satisfies is listed once.
+      if (out?.includes(entry.rule)) continue;
+      if (entry.matches(record)) (out ??= []).push(entry.rule);
+    }
+    return out;
+  }
+
+  private static testPrefixes(
+    entries: readonly { prefix: string; entry: IndexedRule }[] | undefined,
+    name: string,
+    record: EventRecord,
+    out: DetectionRuleIR[] | undefined,
+  ): DetectionRuleIR[] | undefined {
+    if (!entries) return out;
+    for (const { prefix, entry } of entries) {
+      if (!name.startsWith(prefix) || out?.includes(entry.rule)) continue;
+      if (entry.matches(record)) (out ??= []).push(entry.rule);
+    }
+    return out;
   }
 }

@@ -177,6 +177,40 @@ describe('anomalous volume: far above its peers', () => {
     expect(perEvent.flat().filter((f) => f.startsWith('anomalous-volume-by-principal'))).toEqual([]);
   });
 
+  it('peer statistics are written once per group and time bucket, not once per event', async () => {
+    // Prepare: 5 principals × 20 changes within one 30-second bucket, then one event in the next bucket.
+    const store = new InMemoryCorrelationWindowStore();
+    const adds: { key: string; member: string; count: number }[] = [];
+    const addSync = store.addSync.bind(store);
+    store.addSync = (key, member, atMs, ttlSeconds, count = 1) => {
+      adds.push({ key, member, count });
+      addSync(key, member, atMs, ttlSeconds, count);
+    };
+    const users = ['ann', 'bob', 'cid', 'dee', 'eve'];
+    const events = Array.from({ length: 20 }, (_, n) => users.map((u) => ({ ...mutating(0, u), eventID: `${u}-${n}` }))).flat();
+    const later = mutating(40, 'ann');
+    // Act
+    await run([...events, later], store);
+    // Assert: nothing written while the bucket was open; then one add per principal (and per source address, the
+    // other peer-relative rule) carrying its 20 events.
+    const byPrincipal = adds.filter((a) => a.key === 'anomalous-volume-by-principal#*peers');
+    expect(byPrincipal.map((a) => a.count)).toEqual([20, 20, 20, 20, 20]);
+    expect(byPrincipal.map((a) => a.member.split('|')[1]).sort()).toEqual(users.map((u) => `arn:aws:sts::123456789012:assumed-role/${u}/s`));
+    expect(adds.filter((a) => a.key === 'anomalous-volume-by-source-ip#*peers').reduce((n, a) => n + a.count, 0)).toBe(100);
+  });
+
+  it('a fresh window store starts fresh counts: no state leaks from one store to the next', async () => {
+    // Prepare: the same 30 + 4 × 5 events twice, each time into a new store (as two CLI runs would).
+    const events = [...['ann', 'bob', 'cid', 'dee'].flatMap((u) => Array.from({ length: 5 }, (_, n) => mutating(n, u))), ...Array.from({ length: 30 }, (_, n) => mutating(n, 'mallory'))];
+    // Act
+    const first = await run(events, new InMemoryCorrelationWindowStore());
+    const second = await run(events, new InMemoryCorrelationWindowStore());
+    // Assert: the outlier fires in both runs, at the same event.
+    const outliers = (perEvent: string[][]) => perEvent.flatMap((fs, i) => (fs.some((f) => f.startsWith('anomalous-volume-by-principal')) ? [i] : []));
+    expect(outliers(first)).toEqual([49]);
+    expect(outliers(second)).toEqual([49]);
+  });
+
   it('peer statistics work on DynamoDB too', async () => {
     // Prepare
     const table = await startTestTable();
