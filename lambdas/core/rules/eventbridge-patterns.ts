@@ -71,7 +71,7 @@ export const MAX_OR_COMBINATIONS = 64;
 type NameMatcher = string | { prefix: string };
 
 /** Verbs of read-only calls: sigma-compiler's READ_ONLY_NAME (which decides a rule's readOnlyEvents), as a list. */
-const READ_ONLY_VERBS = ['Get', 'List', 'Describe', 'Head', 'Lookup', 'Search', 'BatchGet', 'Decrypt', 'Select', 'Scan', 'Query', 'Download'];
+export const READ_ONLY_VERBS = ['Get', 'List', 'Describe', 'Head', 'Lookup', 'Search', 'BatchGet', 'Decrypt', 'Select', 'Scan', 'Query', 'Download'];
 
 /** One eventName matcher a rule needs, for one source (undefined: any source). */
 interface NameNeed {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cloudTrailPatternsFor, generateCloudTrailPatterns, MAX_OR_COMBINATIONS, MAX_PATTERN_LENGTH, type GeneratedPattern } from '../../../lambdas/core/rules/eventbridge-patterns.js';
+import { cloudTrailPatternsFor, generateCloudTrailPatterns, MAX_OR_COMBINATIONS, MAX_PATTERN_LENGTH, READ_ONLY_VERBS, type GeneratedPattern } from '../../../lambdas/core/rules/eventbridge-patterns.js';
 import { activeRules, RULE_PACKS } from '../../../lambdas/core/rules/rule-pack.js';
 import { RuleEngine } from '../../../lambdas/core/rules/sigma-evaluator.js';
 import { compileRuleFile } from '../../../lambdas/core/rules/sigma-compiler.js';
@@ -281,6 +281,13 @@ describe('limits of the partition', () => {
     // Assert
     expect(2 ** 8).toBeGreaterThan(MAX_OR_COMBINATIONS);
     expect(generate).toThrow(/exclude the fields field0, field1, .*: over 64 \$or combinations/);
+  });
+
+  it('splits names by the same read-only verbs the compiler uses to flag a rule', () => {
+    const flagged = (eventName: string) =>
+      (compileRuleFile('v.yml', yaml('v', `  s:\n    eventSource: x.amazonaws.com\n    eventName: ${eventName}`), { pack: 'p' })[0] as DetectionRuleIR).readOnlyEvents;
+    expect(READ_ONLY_VERBS.map((verb) => [verb, flagged(`${verb}Thing`)])).toEqual(READ_ONLY_VERBS.map((verb) => [verb, true]));
+    expect(['CreateThing', 'DeleteThing', 'PutThing', 'AssumeRole'].map(flagged)).toEqual([false, false, false, false]);
   });
 
   it('keeps every name of a rule flagged read-only by hand when none of them looks read-only', () => {
