@@ -79,6 +79,54 @@ describe('record handler', () => {
     expect(result).toMatchObject({ status: 'skipped', incidentStatus: 'resolved', reason: "incident is resolved; the playbook's contained no longer applies" });
   });
 
+  it('a completed run whose steps all ran in dry run keeps the status and says so on the timeline; retried, it changes nothing', async () => {
+    // Prepare: the act Lambda recorded the dry-run key deactivation; RecordOutcome passes the step results.
+    const clock = testClock();
+    const { repository, incident } = await openTestIncident(table, clock);
+    const target = 'user/GeneratedFindingUserName/access-key/GeneratedFindingAccessKeyId';
+    await repository.recordAction(incident.incidentId, { actionId: 'iam/deactivate-access-key', target, status: 'done', dryRun: true, at: clock().toISOString() });
+    const calls = [{ service: 'iam', operation: 'UpdateAccessKey', params: { UserName: 'GeneratedFindingUserName', AccessKeyId: 'GeneratedFindingAccessKeyId', Status: 'Inactive' } }];
+    const detail = { results: { DeactivateAccessKey: { result: { status: 'done', summary: 'dry run: set the IAM user access key Inactive', calls, actionId: 'iam/deactivate-access-key', target, dryRun: true } } } };
+    const record = createRecordHandler({ repository });
+    // Act
+    const result = await record({ incidentId: incident.incidentId, event: 'completed', detail });
+    // Assert
+    expect(result).toEqual({ status: 'done', incidentId: incident.incidentId, event: 'completed', outcome: 'dry_run_completed', incidentStatus: 'open' });
+    const stored = await repository.getOrThrow(incident.incidentId);
+    expect(stored).toMatchObject({ status: 'open', version: incident.version });
+    expect(stored.containedAt).toBeUndefined();
+    const timeline = await repository.timeline(incident.incidentId);
+    expect(timeline.map((entry) => entry.kind)).toEqual(['opened', 'dry_run_completed']);
+    expect(timeline[1]).toMatchObject({
+      actor: 'firebreak',
+      message: `dry run of playbook credential-compromise finished: nothing changed, the incident stays open; a real run would have: iam/deactivate-access-key on ${target} (iam UpdateAccessKey)`,
+      data: { dryRun: true, wouldHave: [{ step: 'DeactivateAccessKey', actionId: 'iam/deactivate-access-key', target, calls }], skipped: [] },
+    });
+  });
+
+  it("an execution of the previous definition ('contained', no step results) is judged by the action records: all dry run → not contained", async () => {
+    const clock = testClock();
+    const { repository, incident } = await openTestIncident(table, clock);
+    await repository.recordAction(incident.incidentId, { actionId: 'iam/deactivate-access-key', target: 'k', status: 'done', dryRun: true, at: clock().toISOString() });
+
+    const result = await createRecordHandler({ repository })({ incidentId: incident.incidentId, event: 'contained', detail: { results: {} } });
+
+    expect(result).toMatchObject({ status: 'done', outcome: 'dry_run_completed', incidentStatus: 'open' });
+    expect((await repository.getOrThrow(incident.incidentId)).status).toBe('open');
+  });
+
+  it('a dry run after a failed containment leaves it containment_failed (still failed: nothing was fixed)', async () => {
+    const clock = testClock();
+    const { repository, incident } = await openTestIncident(table, clock);
+    await repository.transition(incident.incidentId, 'containment_failed', { actor: 'firebreak', reason: 'AccessDenied' });
+    const detail = { results: { DeactivateAccessKey: { result: { status: 'done', summary: 'dry run', calls: [], actionId: 'iam/deactivate-access-key', target: 'k', dryRun: true } } } };
+
+    const result = await createRecordHandler({ repository })({ incidentId: incident.incidentId, event: 'completed', detail });
+
+    expect(result).toMatchObject({ outcome: 'dry_run_completed', incidentStatus: 'containment_failed' });
+    expect((await repository.getOrThrow(incident.incidentId)).status).toBe('containment_failed');
+  });
+
   it('rejects a malformed payload naming the field', async () => {
     const clock = testClock();
     const { repository } = await openTestIncident(table, clock);

@@ -90,6 +90,27 @@ describe('renderNotification', () => {
     expect(contained.text).toContain('What Firebreak did: contained it: iam.deactivate-access-key on AKIA1 (dry run: nothing changed).');
   });
 
+  it('a dry run says nothing changed, what a real run would do, and that the incident is not contained', () => {
+    // Prepare: a dry run after an earlier real run deactivated the key.
+    const incident = incidentFor('credential-compromise', { status: 'open' });
+    const actions = [
+      { actionId: 'iam/deactivate-access-key', target: 'user/ci-deployer/access-key/AKIAIOSFODNN7EXAMPLE', status: 'done' as const, dryRun: false, at: '2026-11-25T10:01:00.000Z' },
+      { actionId: 'iam/revoke-user-sessions', target: 'user/ci-deployer/sessions', status: 'done' as const, dryRun: true, at: '2026-11-25T10:01:01.000Z' },
+    ];
+    // Act
+    const rendered = renderNotification({ incident, event: 'dry_run_completed', actions, responseTimeTargetSeconds: 3600 });
+    // Assert
+    expect(rendered.subject).toMatch(/^\[Firebreak HIGH\] Dry run, nothing changed: API GeneratedFindingAPIName was invoked from a Tor/);
+    expect(rendered.attributes.event).toBe('dry_run_completed');
+    expect(rendered.text).toContain(
+      'What Firebreak did: dry run: nothing changed. The credential-compromise playbook ran in dry run and would have: iam/revoke-user-sessions on user/ci-deployer/sessions. Still in effect from an earlier real run: iam/deactivate-access-key on user/ci-deployer/access-key/AKIAIOSFODNN7EXAMPLE.',
+    );
+    expect(rendered.text).toContain(
+      `What it needs from you: the incident is NOT contained (status open): contain it by hand, or turn dry run off (config dryRun: false) and run the playbook again; acknowledge it (firebreak incidents ack ${incident.incidentId}) within 1h (the HIGH response-time target).`,
+    );
+    expect(rendered.text).not.toMatch(/contained it/);
+  });
+
   it('quotes the response-time target in an escalation and counts aggregated messages', () => {
     const rendered = renderNotification({
       incident: incidentFor('credential-compromise'),
