@@ -54,6 +54,9 @@ export function incidentReport(
           '| Action | Target | Status | Dry run | At |',
           '|---|---|---|---|---|',
           ...actions.map((action) => `| ${action.actionId} | ${cell(action.target)} | ${action.status}${action.reason ? `: ${cell(action.reason)}` : ''} | ${action.dryRun ? 'yes' : 'no'} | ${action.at} |`),
+          ...(actions.some((action) => action.status === 'done') && actions.filter((action) => action.status === 'done').every((action) => action.dryRun)
+            ? ['', '_Every action that ran was a dry run: nothing was changed, Firebreak did not contain this incident._']
+            : []),
         ]),
     '',
     '## Root cause',
