@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SeverityLabel } from '../core/findings/finding.js';
+import type { Incident } from '../core/incidents/incident.js';
 import { isActive } from '../core/incidents/lifecycle.js';
 import { consoleLinks } from '../core/notifications/console-links.js';
 import type { NotificationEvent } from '../core/notifications/notification-event.js';
@@ -42,9 +43,10 @@ export type NotifyResult =
 export class IncidentNotifier {
   constructor(private readonly deps: IncidentNotifierDeps) {}
 
-  async notify(options: NotifyOptions): Promise<NotifyResult> {
+  async notify(requested: NotifyOptions): Promise<NotifyResult> {
     const { repository } = this.deps;
-    const incident = await repository.getOrThrow(options.incidentId);
+    const incident = await repository.getOrThrow(requested.incidentId);
+    const options: NotifyOptions = { ...requested, event: await this.truthfulEvent(incident, requested.event) };
     let suppressedSinceLast = 0;
     if (this.deps.digests && options.aggregate !== false) {
       const decision = await this.deps.digests.admit(incident.incidentId, options.event, this.deps.digestWindowSeconds ?? 300);
@@ -89,5 +91,15 @@ export class IncidentNotifier {
       }
     }
     return { status: 'sent', event: options.event, messageId, subject: rendered.subject, ...(securityHub ? { securityHub } : {}) };
+  }
+
+  /**
+   * Never announces a containment that did not happen: an execution of the previous playbook definition (still waiting at a
+   * gate when the new one was deployed) asks for `contained` after a dry run, which the record Lambda did not mark contained.
+   */
+  private async truthfulEvent(incident: Incident, event: NotificationEvent): Promise<NotificationEvent> {
+    if (event !== 'contained' || incident.status === 'contained') return event;
+    const done = (await this.deps.repository.actions(incident.incidentId)).filter((action) => action.status === 'done');
+    return done.length > 0 && done.every((action) => action.dryRun) ? 'dry_run_completed' : event;
   }
 }

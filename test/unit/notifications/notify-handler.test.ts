@@ -47,6 +47,19 @@ async function setup(digestWindowSeconds = 300) {
 }
 
 describe('notify handler', () => {
+  it("turns a 'contained' request about an incident whose actions were all dry runs into the dry-run notification", async () => {
+    // Prepare: what an execution of the previous definition asks for after a dry run the record Lambda did not call contained.
+    const { repository, incident, notify } = await setup();
+    await repository.recordAction(incident.incidentId, { actionId: 'iam/deactivate-access-key', target: 'k', status: 'done', dryRun: true, at: '2026-11-25T10:00:30.000Z' });
+    // Act
+    const result = await notify({ incidentId: incident.incidentId, event: 'contained' });
+    // Assert
+    expect(result).toMatchObject({ status: 'sent', event: 'dry_run_completed' });
+    const input = snsMock.commandCalls(PublishCommand)[0]!.args[0].input;
+    expect(input.Subject).toMatch(/^\[Firebreak HIGH\] Dry run, nothing changed: /);
+    expect(input.MessageAttributes?.event).toEqual({ DataType: 'String', StringValue: 'dry_run_completed' });
+  });
+
   it('publishes to SNS with severity/playbook/event attributes, a human summary and the incident JSON', async () => {
     const { incident, notify, repository } = await setup();
 
