@@ -1,7 +1,8 @@
 import type { Finding, Principal } from '../findings/finding.js';
 import { NORMALIZED_FOR_LABEL } from '../findings/severity.js';
-import { isoTimestampMillis, toIsoTimestamp } from '../findings/timestamps.js';
+import { timestampMillis, toIsoTimestamp } from '../findings/timestamps.js';
 import {
+  cloudTrailRecordCore,
   isIpAddress,
   parseCloudTrailRecord,
   principalOfRecord,
@@ -179,9 +180,13 @@ interface CorrelationPlan {
 interface Observation {
   readonly core: CloudTrailRecordCore;
   readonly event: EventRecord;
-  readonly eventTime: string;
   readonly atMs: number;
   readonly context: CloudTrailDetectContext;
+}
+
+/** The event time as findings carry it (ISO 8601 with milliseconds); built only for events that yield a finding. */
+function isoTimeOf(core: CloudTrailRecordCore): string {
+  return toIsoTimestamp(core.eventTime) ?? new Date(timestampMillis(core.eventTime)).toISOString();
 }
 
 function planFor(correlation: CorrelationRuleIR, override: CorrelationOverride | undefined): CorrelationPlan {
@@ -253,34 +258,53 @@ export class CloudTrailDetector {
 
   constructor(private readonly engine: RuleEngine) {}
 
-  async detect(record: unknown, context: CloudTrailDetectContext = {}): Promise<NormalizeResult> {
-    const parsed = parseCloudTrailRecord(record);
-    if (!parsed.ok) return parsed;
-    const core = parsed.core;
-    const event = record as EventRecord;
+  /**
+   * Synchronous when every correlation state it touches is in process (the CLI, tests, the bench): an async function per
+   * CloudTrail event was measurable. With DynamoDB the correlations of one event run concurrently (distinct keys).
+   */
+  detect(record: unknown, context: CloudTrailDetectContext = {}): NormalizeResult | Promise<NormalizeResult> {
+    const core = cloudTrailRecordCore(record);
+    if (!core) {
+      // Malformed: the schema says why (or, if it accepts what the fast check did not, the record goes on).
+      const parsed = parseCloudTrailRecord(record);
+      return parsed.ok ? this.detectCore(record as EventRecord, parsed.core, context) : parsed;
+    }
+    return this.detectCore(record as EventRecord, core, context);
+  }
+
+  private detectCore(event: EventRecord, core: CloudTrailRecordCore, context: CloudTrailDetectContext): NormalizeResult | Promise<NormalizeResult> {
     const matched = this.engine.match(event);
     // Most records match no rule: they cost a lookup and nothing else.
     if (matched.length === 0 || (!context.windowStore && matched.every((r) => r.correlationOnly))) return NO_FINDINGS;
-    const eventTime = toIsoTimestamp(core.eventTime);
-    if (!eventTime) return { ok: false, reason: `CloudTrail record: eventTime '${core.eventTime}' is not a timestamp` };
-    let findings: Finding[] | undefined;
+    const atMs = timestampMillis(core.eventTime);
+    if (Number.isNaN(atMs)) return { ok: false, reason: `CloudTrail record: eventTime '${core.eventTime}' is not a timestamp` };
+    // Findings in rule order; a correlation on an asynchronous store contributes a promise in its place.
+    let results: (Finding | Promise<Finding | undefined>)[] | undefined;
+    let pending = false;
     let observation: Observation | undefined;
     for (const rule of matched) {
       if (!rule.correlationOnly) {
+        const eventTime = isoTimeOf(core);
         const id = core.eventID ?? `${eventTime}:${core.eventName}`;
-        (findings ??= []).push(buildFinding(rule, core, event, eventTime, { dedupKey: `cloudtrail:${rule.name}:${id}` }, context));
+        (results ??= []).push(buildFinding(rule, core, event, eventTime, { dedupKey: `cloudtrail:${rule.name}:${id}` }, context));
       }
       if (!context.windowStore) continue;
       const correlations = this.engine.correlationsByRule.get(rule.name);
       if (!correlations) continue;
-      observation ??= { core, event, eventTime, atMs: isoTimestampMillis(eventTime), context };
+      observation ??= { core, event, atMs, context };
       for (const correlation of correlations) {
         const result = this.correlate(this.planOf(correlation, context), rule.name, observation);
-        const hit = result instanceof Promise ? await result : result;
-        if (hit) (findings ??= []).push(hit);
+        if (result === undefined) continue;
+        if (result instanceof Promise) pending = true;
+        (results ??= []).push(result);
       }
     }
-    return findings ? { ok: true, findings } : NO_FINDINGS;
+    if (!results) return NO_FINDINGS;
+    if (!pending) return { ok: true, findings: results as Finding[] };
+    return Promise.all(results).then((all) => {
+      const findings = all.filter((f): f is Finding => f !== undefined);
+      return findings.length > 0 ? { ok: true as const, findings } : NO_FINDINGS;
+    });
   }
 
   private planOf(correlation: CorrelationRuleIR, context: CloudTrailDetectContext): CorrelationPlan {
@@ -459,7 +483,7 @@ export class CloudTrailDetector {
       correlation,
       o.core,
       o.event,
-      o.eventTime,
+      isoTimeOf(o.core),
       {
         // One finding per group and window: every further event in the window re-delivers the same dedup key.
         dedupKey: `cloudtrail:${correlation.name}:${group.values.join('|')}:${window}`,

@@ -72,7 +72,7 @@ async function normalizeBatch(items: readonly unknown[], kind: string, one: (ite
   return { findings, rejected, inputKind: kind };
 }
 
-async function normalize(shape: EventShape, options: DetectionOptions, policy: CompiledPolicy): Promise<BatchResult | string> {
+function normalize(shape: EventShape, options: DetectionOptions, policy: CompiledPolicy): BatchResult | string | Promise<BatchResult | string> {
   switch (shape.kind) {
     case 'guardduty':
       return normalizeBatch([shape.finding], 'guardduty', (f) => normalizeGuardDutyFinding(f, shape.context));
@@ -87,8 +87,10 @@ async function normalize(shape: EventShape, options: DetectionOptions, policy: C
       };
       if (shape.records.length === 1) {
         // The common case (one EventBridge event): no batch bookkeeping on the hot path.
-        const result = await policy.detector.detect(shape.records[0], context);
-        return result.ok ? { findings: result.findings, rejected: NO_REJECTIONS, inputKind: 'cloudtrail' } : result.reason;
+        const outcome = policy.detector.detect(shape.records[0], context);
+        const settle = (result: NormalizeResult): BatchResult | string =>
+          result.ok ? { findings: result.findings, rejected: NO_REJECTIONS, inputKind: 'cloudtrail' } : result.reason;
+        return outcome instanceof Promise ? outcome.then(settle) : settle(outcome);
       }
       return normalizeBatch(shape.records, 'cloudtrail', (record) => policy.detector.detect(record, context));
     }
@@ -124,7 +126,8 @@ export async function detectEvents(input: unknown, options: DetectionOptions): P
   let policy: CompiledPolicy;
   try {
     policy = policyFor(options.config);
-    normalized = await normalize(classifyEvent(input), options, policy);
+    const result = normalize(classifyEvent(input), options, policy);
+    normalized = result instanceof Promise ? await result : result;
   } catch (error) {
     // Normalizers are written not to throw; this keeps a bug in one from taking down the batch around it.
     return { kind: 'rejected', reason: `internal error while normalizing: ${error instanceof Error ? error.message : String(error)}` };

@@ -12,12 +12,17 @@ function isCloudTrailTime(value: string): boolean {
   return true;
 }
 
+/** Month, day and time of day of a CloudTrail-format time within their ranges (February 30 rolls over, as in Date). */
+function cloudTrailFieldsInRange(value: string): boolean {
+  const month = digitsAt(value, 5, 2);
+  const day = digitsAt(value, 8, 2);
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31 && digitsAt(value, 11, 2) <= 23 && digitsAt(value, 14, 2) <= 59 && digitsAt(value, 17, 2) <= 59;
+}
+
 export function toIsoTimestamp(value: unknown): string | undefined {
   // Hot path: CloudTrail's own format (second precision, Z) is already canonical apart from the milliseconds.
   if (typeof value === 'string' && value.length === 20 && isCloudTrailTime(value)) {
-    const month = (value.charCodeAt(5) - 48) * 10 + value.charCodeAt(6) - 48;
-    const day = (value.charCodeAt(8) - 48) * 10 + value.charCodeAt(9) - 48;
-    if (month >= 1 && month <= 12 && day >= 1 && day <= 31) return `${value.slice(0, 19)}.000Z`;
+    if (cloudTrailFieldsInRange(value)) return `${value.slice(0, 19)}.000Z`;
   }
   if (typeof value === 'number' && Number.isFinite(value)) {
     // Values below 1e11 are epoch seconds (1e11 s is year 5138; 1e11 ms is 1973).
@@ -47,25 +52,18 @@ function digitsAt(text: string, from: number, count: number): number {
 }
 
 /**
- * Epoch milliseconds of an ISO timestamp as toIsoTimestamp returns it (`2019-01-01T00:00:00.000Z`), computed from its
- * digits: Date.parse was the costliest single call per matched CloudTrail event. Anything else goes to Date.parse.
+ * Epoch milliseconds of a timestamp in any format toIsoTimestamp reads, NaN when unreadable: the same instant as
+ * `Date.parse(toIsoTimestamp(value))`. CloudTrail's own format is read from its digits, without building the ISO
+ * string: every CloudTrail event that feeds a correlation needs its time, few need the string.
  */
-export function isoTimestampMillis(iso: string): number {
-  if (
-    iso.length !== 24 || iso.charCodeAt(4) !== 45 || iso.charCodeAt(7) !== 45 || iso.charCodeAt(10) !== 84 ||
-    iso.charCodeAt(13) !== 58 || iso.charCodeAt(16) !== 58 || iso.charCodeAt(19) !== 46 || iso.charCodeAt(23) !== 90
-  ) {
-    return Date.parse(iso);
+export function timestampMillis(value: unknown): number {
+  if (typeof value === 'string' && value.length === 20 && isCloudTrailTime(value) && cloudTrailFieldsInRange(value)) {
+    const year = digitsAt(value, 0, 4);
+    // Date.UTC reads years below 100 as 19xx.
+    if (year >= 100) {
+      return Date.UTC(year, digitsAt(value, 5, 2) - 1, digitsAt(value, 8, 2), digitsAt(value, 11, 2), digitsAt(value, 14, 2), digitsAt(value, 17, 2));
+    }
   }
-  const year = digitsAt(iso, 0, 4);
-  const month = digitsAt(iso, 5, 2);
-  const day = digitsAt(iso, 8, 2);
-  const hour = digitsAt(iso, 11, 2);
-  const minute = digitsAt(iso, 14, 2);
-  const second = digitsAt(iso, 17, 2);
-  // Out-of-range fields (Date.UTC rolls them over where Date.parse says NaN) and years below 100 (Date.UTC reads them
-  // as 19xx): let Date.parse decide.
-  if (!(year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 59)) return Date.parse(iso);
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second, digitsAt(iso, 20, 3));
-  return Number.isNaN(ms) ? Date.parse(iso) : ms;
+  const iso = toIsoTimestamp(value);
+  return iso === undefined ? NaN : Date.parse(iso);
 }

@@ -32,6 +32,21 @@ function compileGetter(path: readonly string[]): Getter {
       return Array.isArray(v) ? v.flat(Infinity) : v;
     };
   }
+  if (path.length === 2) {
+    // The common nested case (userIdentity.type, requestParameters.policyArn ...), without the loop.
+    const [outer, inner] = path as [string, string];
+    return (event) => {
+      const parent = event[outer];
+      if (typeof parent !== 'object' || parent === null) return undefined;
+      if (Array.isArray(parent)) {
+        const out: unknown[] = [];
+        collect(parent, 1, out);
+        return out;
+      }
+      const v = (parent as Record<string, unknown>)[inner];
+      return Array.isArray(v) ? v.flat(Infinity) : v;
+    };
+  }
   return (event) => {
     let value: unknown = event;
     for (let depth = 0; depth < path.length; depth++) {

@@ -23,22 +23,29 @@ export type CloudTrailParse = { ok: true; core: CloudTrailRecordCore } | { ok: f
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 const optionalString = (v: unknown) => v === undefined || typeof v === 'string';
 
-export function parseCloudTrailRecord(record: unknown): CloudTrailParse {
-  // Hot path (every CloudTrail event): the same checks as the schema, without building zod's result object. Anything
-  // that fails them goes through the schema, which names the offending fields.
-  if (typeof record === 'object' && record !== null && !Array.isArray(record)) {
-    const r = record as Record<string, unknown>;
-    if (
-      nonEmpty(r.eventSource) && nonEmpty(r.eventName) && nonEmpty(r.eventTime) && nonEmpty(r.awsRegion) &&
-      optionalString(r.eventID) && optionalString(r.recipientAccountId) && optionalString(r.sourceIPAddress)
-    ) {
-      const core: CloudTrailRecordCore = { eventSource: r.eventSource, eventName: r.eventName, eventTime: r.eventTime, awsRegion: r.awsRegion };
-      if (r.eventID !== undefined) core.eventID = r.eventID as string;
-      if (r.recipientAccountId !== undefined) core.recipientAccountId = r.recipientAccountId as string;
-      if (r.sourceIPAddress !== undefined) core.sourceIPAddress = r.sourceIPAddress as string;
-      return { ok: true, core };
-    }
+/**
+ * The core of a well-formed record, or undefined: the same checks as the schema without building zod's result (this
+ * runs for every CloudTrail event). parseCloudTrailRecord says what is wrong with the others.
+ */
+export function cloudTrailRecordCore(record: unknown): CloudTrailRecordCore | undefined {
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) return undefined;
+  const r = record as Record<string, unknown>;
+  if (
+    !(nonEmpty(r.eventSource) && nonEmpty(r.eventName) && nonEmpty(r.eventTime) && nonEmpty(r.awsRegion) &&
+      optionalString(r.eventID) && optionalString(r.recipientAccountId) && optionalString(r.sourceIPAddress))
+  ) {
+    return undefined;
   }
+  const core: CloudTrailRecordCore = { eventSource: r.eventSource, eventName: r.eventName, eventTime: r.eventTime, awsRegion: r.awsRegion };
+  if (r.eventID !== undefined) core.eventID = r.eventID as string;
+  if (r.recipientAccountId !== undefined) core.recipientAccountId = r.recipientAccountId as string;
+  if (r.sourceIPAddress !== undefined) core.sourceIPAddress = r.sourceIPAddress as string;
+  return core;
+}
+
+export function parseCloudTrailRecord(record: unknown): CloudTrailParse {
+  const core = cloudTrailRecordCore(record);
+  if (core) return { ok: true, core };
   const parsed = CloudTrailRecordSchema.safeParse(record);
   if (!parsed.success) return { ok: false, reason: `CloudTrail record: ${formatZodIssues(parsed.error).join('; ')}` };
   return { ok: true, core: parsed.data };
