@@ -153,6 +153,14 @@ interface GroupState {
   /** Events of `peerBucket` counted here but not yet added to the peer statistics (see flushPeers). */
   pendingPeers: number;
   pendingAtMs: number;
+  /** This group's total in the peer statistics as of read number `tally.read` (see farAbovePeers). */
+  tally: PeerTally;
+}
+
+/** A group's total in one read of the peer statistics. */
+interface PeerTally {
+  read: number;
+  total: number;
 }
 
 /** One correlation rule as this deployment runs it (overrides applied), with its per-group state. */
@@ -169,9 +177,13 @@ interface CorrelationPlan {
   bucket: number;
   bucketMember: string;
   /** Per-group event totals of the peer window, as of one time bucket (see farAbovePeers). */
-  peerTotals: { bucket: number; totals: Map<string, number>; sum: number } | undefined;
-  /** Peer-statistics member → group id, as of the last read of the peers. */
-  peerMemberGroups: Map<string, string>;
+  peerTotals: { bucket: number; read: number; groups: number; sum: number } | undefined;
+  /** Reads of the peer statistics so far: tallies stamped with an older read count as absent. */
+  peerReads: number;
+  /** Peer-statistics member (`b<bucket>|<group>`) → its group's tally; groups this container has not seen (other
+   * containers') get a tally of their own in `foreignTallies`, by group id. */
+  peerMemberTallies: Map<string, PeerTally>;
+  foreignTallies: Map<string, PeerTally>;
   /** Groups with pending peer counts. */
   dirty: GroupState[];
 }
@@ -202,7 +214,9 @@ function planFor(correlation: CorrelationRuleIR, override: CorrelationOverride |
     bucket: -1,
     bucketMember: '',
     peerTotals: undefined,
-    peerMemberGroups: new Map(),
+    peerReads: 0,
+    peerMemberTallies: new Map(),
+    foreignTallies: new Map(),
     dirty: [],
   };
 }
@@ -232,6 +246,8 @@ function groupOf(plan: CorrelationPlan, event: EventRecord): GroupState | undefi
   let group = plan.groups.get(id);
   if (!group) {
     if (plan.groups.size >= MAX_GROUPS) {
+      // Tallies may point at the groups about to be forgotten: start them afresh (the next peer read rebuilds them).
+      plan.peerMemberTallies.clear();
       // Maps iterate in insertion order: forget the oldest tenth.
       let drop = MAX_GROUPS / 10;
       for (const key of plan.groups.keys()) {
@@ -239,7 +255,10 @@ function groupOf(plan: CorrelationPlan, event: EventRecord): GroupState | undefi
         if (--drop === 0) break;
       }
     }
-    group = { id, values: values ?? [id], key: `${plan.correlation.name}#${id}`, emittedWindow: -1, checkedWindow: -1, checkedLevel: -1, peerBucket: -1, peerMember: '', pendingPeers: 0, pendingAtMs: 0 };
+    // A group first met in the peer statistics (another container's) keeps the tally it already has there.
+    const foreignTally = plan.foreignTallies.get(id);
+    if (foreignTally) plan.foreignTallies.delete(id);
+    group = { id, values: values ?? [id], key: `${plan.correlation.name}#${id}`, emittedWindow: -1, checkedWindow: -1, checkedLevel: -1, peerBucket: -1, peerMember: '', pendingPeers: 0, pendingAtMs: 0, tally: foreignTally ?? { read: -1, total: 0 } };
     plan.groups.set(id, group);
   }
   return group;
@@ -438,6 +457,22 @@ export class CloudTrailDetector {
     })();
   }
 
+  /** The tally of a group id met in the peer statistics: this container's group, or another container's. */
+  private tallyOf(plan: CorrelationPlan, id: string): PeerTally {
+    const own = plan.groups.get(id);
+    if (own) return own.tally;
+    let tally = plan.foreignTallies.get(id);
+    if (!tally) {
+      if (plan.foreignTallies.size >= MAX_GROUPS) {
+        plan.foreignTallies.clear();
+        plan.peerMemberTallies.clear();
+      }
+      tally = { read: -1, total: 0 };
+      plan.foreignTallies.set(id, tally);
+    }
+    return tally;
+  }
+
   /** Is this group's count at least `factor` times the mean of the other active groups (given enough of them)? */
   private async farAbovePeers(plan: CorrelationPlan, group: GroupState, value: number, o: Observation): Promise<string | undefined> {
     const peers = plan.correlation.peers!;
@@ -448,25 +483,37 @@ export class CloudTrailDetector {
     if (!cached || cached.bucket !== bucket) {
       // This container's own counts first, so that the read sees them.
       if (plan.dirty.length > 0) await this.flushPeers(plan, o.context.windowStore!);
-      const totals = new Map<string, number>();
       const sinceMs = o.atMs - plan.timespanSeconds * 1000;
-      // Member → group id, remembered from the previous read: the same members come back bucket after bucket, and
-      // slicing and hashing each one anew was most of this method's cost.
-      const known = plan.peerMemberGroups;
-      const seen = new Map<string, string>();
-      for (const entry of await o.context.windowStore!.read(plan.peersKey, sinceMs, o.atMs)) {
-        const id = known.get(entry.member) ?? entry.member.slice(entry.member.indexOf('|') + 1);
-        seen.set(entry.member, id);
-        totals.set(id, (totals.get(id) ?? 0) + entry.count);
-      }
-      plan.peerMemberGroups = seen;
+      const read = ++plan.peerReads;
+      const entries = await o.context.windowStore!.read(plan.peersKey, sinceMs, o.atMs);
+      // Each member is resolved to its group's tally once and remembered: the same members come back read after read,
+      // and slicing and hashing every one anew (then summing in a map) was most of this method's cost.
+      const tallies = plan.peerMemberTallies;
       let sum = 0;
-      for (const n of totals.values()) sum += n;
-      cached = { bucket, totals, sum };
+      let groups = 0;
+      for (const entry of entries) {
+        let tally = tallies.get(entry.member);
+        if (!tally) {
+          tally = this.tallyOf(plan, entry.member.slice(entry.member.indexOf('|') + 1));
+          tallies.set(entry.member, tally);
+        }
+        if (tally.read !== read) {
+          tally.read = read;
+          tally.total = 0;
+          groups++;
+        }
+        tally.total += entry.count;
+        sum += entry.count;
+      }
+      // Members of buckets that left the window are never read again: forget them once they dominate.
+      if (tallies.size > 4 * entries.length + 256) {
+        plan.peerMemberTallies = new Map(entries.map((entry) => [entry.member, tallies.get(entry.member)!]));
+      }
+      cached = { bucket, read, groups, sum };
       plan.peerTotals = cached;
     }
-    const ownTotal = cached.totals.get(group.id);
-    const peerCount = cached.totals.size - (ownTotal === undefined ? 0 : 1);
+    const ownTotal = group.tally.read === cached.read ? group.tally.total : undefined;
+    const peerCount = cached.groups - (ownTotal === undefined ? 0 : 1);
     if (peerCount < peers.minPeers) return undefined;
     const mean = (cached.sum - (ownTotal ?? 0)) / peerCount;
     return value >= peers.factor * mean ? `${value} events vs a mean of ${mean.toFixed(1)} over ${peerCount} peers` : undefined;

@@ -211,6 +211,30 @@ describe('anomalous volume: far above its peers', () => {
     expect(outliers(second)).toEqual([49]);
   });
 
+  it('two containers sharing one store: the outlier seen by one is measured against the peers seen by the other', async () => {
+    // Prepare: two detect "containers" (one detector each: distinct config objects) on one store. Container A sees the
+    // four peers, then one more event a bucket later (which writes its counts); container B sees only mallory.
+    const store = new InMemoryCorrelationWindowStore();
+    const containerA = parseFirebreakConfig({});
+    const containerB = parseFirebreakConfig({});
+    const detect = async (config: typeof containerA, event: unknown) => {
+      const outcome = await detectEvents(event, { config, now: new Date(T0), windowStore: store });
+      if (outcome.kind !== 'detected') throw new Error(outcome.reason);
+      return outcome.findings.filter((f) => f.finding.ruleId === 'anomalous-volume-by-principal');
+    };
+    for (const u of ['ann', 'bob', 'cid', 'dee']) for (let n = 0; n < 5; n++) await detect(containerA, mutating(n, u));
+    await detect(containerA, mutating(35, 'ann'));
+    // Act
+    const perEvent: number[] = [];
+    for (let n = 40; n < 70; n++) perEvent.push((await detect(containerB, mutating(n, 'mallory'))).length);
+    // B also meets one of A's principals: its tally from the peer read becomes B's own group, not a second peer.
+    const annInB = await detect(containerB, mutating(70, 'ann'));
+    // Assert: fires at mallory's 30th change (30 ≥ 5 × mean 5 of 4 peers), once.
+    expect(perEvent.indexOf(1)).toBe(29);
+    expect(perEvent.filter((n) => n > 0)).toHaveLength(1);
+    expect(annInB).toEqual([]);
+  });
+
   it('peer statistics work on DynamoDB too', async () => {
     // Prepare
     const table = await startTestTable();
