@@ -60,6 +60,19 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
+/**
+ * The CloudTrail record inside an EventBridge CloudTrail event (`AWS API Call via CloudTrail` ...), else undefined.
+ * The detector's hot path: CloudTrail is by far the most frequent input, and its detail-types are unique to it, so
+ * this check alone decides what classifyEvent would (and spares building its shape for every event).
+ */
+export function cloudTrailDetailOf(input: unknown): Record<string, unknown> | undefined {
+  if (typeof input !== 'object' || input === null) return undefined;
+  const event = input as Record<string, unknown>;
+  const detailType = event['detail-type'];
+  if (typeof detailType !== 'string' || !CLOUDTRAIL_DETAIL_TYPES.has(detailType)) return undefined;
+  return isRecord(event.detail) ? event.detail : undefined;
+}
+
 function classifyEnvelope(input: Record<string, unknown>, source: unknown, detailType: unknown): EventShape {
   const context = envelopeContext(input);
   const detail = input.detail;

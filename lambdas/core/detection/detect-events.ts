@@ -13,7 +13,7 @@ import { ruleEngineFor } from '../rules/rule-pack.js';
 import { CloudTrailDetector, type CloudTrailDetectContext, type CorrelationOverride } from './cloudtrail-detector.js';
 import { DEFAULT_DETECTION_CONFIG, type DetectionConfig } from './detection-config.js';
 import type { DetectionOptions, DetectionOutcome, ScoredFinding, SuppressedFinding } from './detection-types.js';
-import { classifyEvent, type EventShape } from './classify-event.js';
+import { classifyEvent, cloudTrailDetailOf, type EventShape } from './classify-event.js';
 
 export type { DetectionOptions, DetectionOutcome, ScoredFinding, SuppressedFinding } from './detection-types.js';
 
@@ -57,6 +57,9 @@ const NO_REJECTIONS: { index: number; reason: string }[] = [];
 
 type BatchResult = { findings: Finding[]; rejected: { index: number; reason: string }[]; inputKind: string };
 
+/** A CloudTrail record that yielded nothing (frozen: only read). */
+const NOTHING_IN_CLOUDTRAIL: BatchResult = Object.freeze({ findings: Object.freeze([]) as unknown as Finding[], rejected: NO_REJECTIONS, inputKind: 'cloudtrail' });
+
 async function normalizeBatch(items: readonly unknown[], kind: string, one: (item: unknown) => Promise<NormalizeResult> | NormalizeResult): Promise<BatchResult | string> {
   if (items.length === 0) return `${kind} input holds no ${kind === 'cloudtrail' ? 'records' : 'findings'}`;
   const findings: Finding[] = [];
@@ -70,6 +73,23 @@ async function normalizeBatch(items: readonly unknown[], kind: string, one: (ite
     return items.length === 1 ? rejected[0]!.reason : `all ${items.length} ${kind} items rejected; first: ${rejected[0]!.reason}`;
   }
   return { findings, rejected, inputKind: kind };
+}
+
+/** One CloudTrail record from an EventBridge event: what normalize does for it, without building the event's shape. */
+function detectCloudTrailEvent(record: Record<string, unknown>, envelope: Record<string, unknown>, options: DetectionOptions, policy: CompiledPolicy): BatchResult | string | Promise<BatchResult | string> {
+  const eventId = envelope.id;
+  const context: CloudTrailDetectContext = {
+    overrides: policy.overrides,
+    windowStore: options.windowStore,
+    eventId: typeof eventId === 'string' && eventId.length > 0 ? eventId : undefined,
+  };
+  const outcome = policy.detector.detect(record, context);
+  return outcome instanceof Promise ? outcome.then(cloudTrailBatch) : cloudTrailBatch(outcome);
+}
+
+function cloudTrailBatch(result: NormalizeResult): BatchResult | string {
+  if (!result.ok) return result.reason;
+  return result.findings.length === 0 ? NOTHING_IN_CLOUDTRAIL : { findings: result.findings, rejected: NO_REJECTIONS, inputKind: 'cloudtrail' };
 }
 
 function normalize(shape: EventShape, options: DetectionOptions, policy: CompiledPolicy): BatchResult | string | Promise<BatchResult | string> {
@@ -88,9 +108,7 @@ function normalize(shape: EventShape, options: DetectionOptions, policy: Compile
       if (shape.records.length === 1) {
         // The common case (one EventBridge event): no batch bookkeeping on the hot path.
         const outcome = policy.detector.detect(shape.records[0], context);
-        const settle = (result: NormalizeResult): BatchResult | string =>
-          result.ok ? { findings: result.findings, rejected: NO_REJECTIONS, inputKind: 'cloudtrail' } : result.reason;
-        return outcome instanceof Promise ? outcome.then(settle) : settle(outcome);
+        return outcome instanceof Promise ? outcome.then(cloudTrailBatch) : cloudTrailBatch(outcome);
       }
       return normalizeBatch(shape.records, 'cloudtrail', (record) => policy.detector.detect(record, context));
     }
@@ -126,7 +144,8 @@ export async function detectEvents(input: unknown, options: DetectionOptions): P
   let policy: CompiledPolicy;
   try {
     policy = policyFor(options.config);
-    const result = normalize(classifyEvent(input), options, policy);
+    const record = cloudTrailDetailOf(input);
+    const result = record ? detectCloudTrailEvent(record, input as Record<string, unknown>, options, policy) : normalize(classifyEvent(input), options, policy);
     normalized = result instanceof Promise ? await result : result;
   } catch (error) {
     // Normalizers are written not to throw; this keeps a bug in one from taking down the batch around it.

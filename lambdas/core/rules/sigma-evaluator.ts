@@ -200,6 +200,7 @@ export function compileDetectionRule(rule: DetectionRuleIR): Predicate {
 }
 
 const NO_RULES: readonly DetectionRuleIR[] = Object.freeze([]);
+const NO_ENTRIES: readonly IndexedRule[] = Object.freeze([]);
 
 interface IndexedRule {
   rule: DetectionRuleIR;
@@ -254,41 +255,43 @@ export class RuleEngine {
     }
   }
 
+  /**
+   * Event name as recorded → the rules whose eventName constraint admits it (exact names, then prefixes; each rule
+   * once). API names are a finite vocabulary, so after the first event of a name, finding its candidates is one map
+   * lookup: no lowercasing, no prefix scan.
+   */
+  private readonly candidatesByName = new Map<string, readonly IndexedRule[]>();
+  private static readonly MAX_CACHED_NAMES = 20_000;
+
+  private candidatesFor(name: string): readonly IndexedRule[] {
+    const lower = name.toLowerCase();
+    const candidates: IndexedRule[] = [...(this.byName.get(lower) ?? [])];
+    const prefixed = [...(this.byPrefix.get(lower.charAt(0)) ?? []), ...(lower === '' ? [] : (this.byPrefix.get('') ?? []))];
+    for (const { prefix, entry } of prefixed) {
+      // A rule indexed under several keys (two prefixes, a name and a prefix) that the name satisfies is listed once.
+      if (lower.startsWith(prefix) && !candidates.includes(entry)) candidates.push(entry);
+    }
+    return candidates;
+  }
+
   /** Detection rules whose condition matches the CloudTrail record, each once. */
   match(record: EventRecord): readonly DetectionRuleIR[] {
-    const name = typeof record.eventName === 'string' ? record.eventName.toLowerCase() : '';
-    const source = typeof record.eventSource === 'string' ? record.eventSource.toLowerCase() : '';
-    // Allocated only when something matches: most records match nothing.
+    const name = typeof record.eventName === 'string' ? record.eventName : '';
+    let candidates = this.candidatesByName.get(name);
+    if (!candidates) {
+      candidates = this.candidatesFor(name);
+      // Names beyond the cap (a flood of made-up names) are still matched, just not remembered.
+      if (this.candidatesByName.size < RuleEngine.MAX_CACHED_NAMES) this.candidatesByName.set(name, candidates);
+    }
+    // Allocated only when something matches: most records match nothing. The three groups are disjoint: a rule is
+    // indexed by name, else by source, else always tested.
     let out: DetectionRuleIR[] | undefined;
-    out = RuleEngine.test(this.byName.get(name), record, out);
-    out = RuleEngine.testPrefixes(this.byPrefix.get(name.charAt(0)), name, record, out);
-    if (name !== '') out = RuleEngine.testPrefixes(this.byPrefix.get(''), name, record, out);
-    out = RuleEngine.test(this.bySource.get(source), record, out);
-    out = RuleEngine.test(this.always, record, out);
+    for (const entry of candidates) if (entry.matches(record)) (out ??= []).push(entry.rule);
+    if (this.bySource.size > 0) {
+      const source = typeof record.eventSource === 'string' ? record.eventSource.toLowerCase() : '';
+      for (const entry of this.bySource.get(source) ?? NO_ENTRIES) if (entry.matches(record)) (out ??= []).push(entry.rule);
+    }
+    for (const entry of this.always) if (entry.matches(record)) (out ??= []).push(entry.rule);
     return out ?? NO_RULES;
-  }
-
-  private static test(entries: readonly IndexedRule[] | undefined, record: EventRecord, out: DetectionRuleIR[] | undefined): DetectionRuleIR[] | undefined {
-    if (!entries) return out;
-    for (const entry of entries) {
-      // A rule indexed under several keys (two prefixes, a name and a prefix) that the name satisfies is listed once.
-      if (out?.includes(entry.rule)) continue;
-      if (entry.matches(record)) (out ??= []).push(entry.rule);
-    }
-    return out;
-  }
-
-  private static testPrefixes(
-    entries: readonly { prefix: string; entry: IndexedRule }[] | undefined,
-    name: string,
-    record: EventRecord,
-    out: DetectionRuleIR[] | undefined,
-  ): DetectionRuleIR[] | undefined {
-    if (!entries) return out;
-    for (const { prefix, entry } of entries) {
-      if (!name.startsWith(prefix) || out?.includes(entry.rule)) continue;
-      if (entry.matches(record)) (out ??= []).push(entry.rule);
-    }
-    return out;
   }
 }
