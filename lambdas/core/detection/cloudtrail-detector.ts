@@ -305,7 +305,9 @@ export class CloudTrailDetector {
       if (!rule.correlationOnly) {
         const eventTime = isoTimeOf(core);
         const id = core.eventID ?? `${eventTime}:${core.eventName}`;
-        (results ??= []).push(buildFinding(rule, core, event, eventTime, { dedupKey: `cloudtrail:${rule.name}:${id}` }, context));
+        const finding = buildFinding(rule, core, event, eventTime, { dedupKey: `cloudtrail:${rule.name}:${id}` }, context);
+        if (results) results.push(finding);
+        else results = [finding];
       }
       if (!context.windowStore) continue;
       const correlations = this.engine.correlationsByRule.get(rule.name);
@@ -315,7 +317,8 @@ export class CloudTrailDetector {
         const result = this.correlate(this.planOf(correlation, context), rule.name, observation);
         if (result === undefined) continue;
         if (result instanceof Promise) pending = true;
-        (results ??= []).push(result);
+        if (results) results.push(result);
+        else results = [result];
       }
     }
     if (!results) return NO_FINDINGS;

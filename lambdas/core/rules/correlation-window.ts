@@ -74,8 +74,10 @@ export class InMemoryCorrelationWindowStore implements CorrelationWindowStore {
   observeSync(key: string, member: string, atMs: number, sinceMs: number, ttlSeconds: number): readonly WindowObservation[] {
     const window = this.windowFor(key, atMs);
     this.upsert(window, member, atMs, ttlSeconds, 1);
+    // Written by index and cut to length at the end: `length = 0` would drop the buffer's storage and the next push
+    // allocate it again, once per event.
     const out = this.result;
-    out.length = 0;
+    let n = 0;
     const entries = window.entries;
     let kept = 0;
     for (let i = 0; i < entries.length; i++) {
@@ -85,9 +87,10 @@ export class InMemoryCorrelationWindowStore implements CorrelationWindowStore {
         continue;
       }
       entries[kept++] = entry;
-      if (entry.lastSeenMs >= sinceMs) out.push(entry);
+      if (entry.lastSeenMs >= sinceMs) out[n++] = entry;
     }
-    entries.length = kept;
+    if (kept !== entries.length) entries.length = kept;
+    if (out.length !== n) out.length = n;
     return out;
   }
 

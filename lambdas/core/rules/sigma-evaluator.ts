@@ -63,8 +63,8 @@ function compileGetter(path: readonly string[]): Getter {
   };
 }
 
-/** Does any of the value(s) satisfy the test? */
-function some(value: unknown, test: (v: unknown) => boolean): boolean {
+/** Does any of the value(s) satisfy the test? (Tests are built once per rule: a closure per call would allocate.) */
+function anyValue(value: unknown, test: (v: unknown) => boolean): boolean {
   if (!Array.isArray(value)) return value !== undefined && test(value);
   for (const v of value) if (test(v)) return true;
   return false;
@@ -84,7 +84,7 @@ function onText(check: TextTest): ValuesTest {
     typeof v === 'string' ? check(v) : (typeof v === 'number' || typeof v === 'boolean') && check(String(v));
   return (value) => {
     if (typeof value === 'string') return check(value);
-    return some(value, one);
+    return anyValue(value, one);
   };
 }
 
@@ -105,17 +105,20 @@ function compileValueTest(test: ValueTestIR): ValuesTest {
     case 're': {
       const regex = new RegExp(test.regex, test.flags);
       // Regexes see the original case (Sigma `re` is case-sensitive unless `|i`).
-      return (value) => some(value, (v) => (typeof v === 'string' || typeof v === 'number' ? regex.test(String(v)) : false));
+      const matches = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? regex.test(String(v)) : false);
+      return (value) => anyValue(value, matches);
     }
     case 'cidr': {
       const inRange = compileCidr(test.cidr);
-      return (value) => some(value, (v) => typeof v === 'string' && inRange(v));
+      const inside = (v: unknown) => typeof v === 'string' && inRange(v);
+      return (value) => anyValue(value, inside);
     }
     case 'null':
       return (value) =>
         value === undefined || value === null || value === '' || (Array.isArray(value) && value.every((v) => v === null || v === ''));
     case 'exists':
-      return (value) => some(value, (v) => v !== undefined && v !== null) === test.value;
+      const present = (v: unknown) => v !== undefined && v !== null;
+      return (value) => anyValue(value, present) === test.value;
     case 'gt':
     case 'gte':
     case 'lt':
@@ -123,7 +126,8 @@ function compileValueTest(test: ValueTestIR): ValuesTest {
       const bound = test.value;
       const cmp =
         test.op === 'gt' ? (n: number) => n > bound : test.op === 'gte' ? (n: number) => n >= bound : test.op === 'lt' ? (n: number) => n < bound : (n: number) => n <= bound;
-      return (value) => some(value, (v) => (typeof v === 'number' || (typeof v === 'string' && v.trim() !== '')) && cmp(Number(v)));
+      const compares = (v: unknown) => (typeof v === 'number' || (typeof v === 'string' && v.trim() !== '')) && cmp(Number(v));
+      return (value) => anyValue(value, compares);
     }
     case 'fieldref': {
       const other = compileGetter(test.path);
@@ -134,7 +138,7 @@ function compileValueTest(test: ValueTestIR): ValuesTest {
         const found = other(event);
         const refs = (Array.isArray(found) ? found : found === undefined ? [] : [found]).map(text).filter((s): s is string => s !== undefined && s.length > 0);
         if (refs.length === 0) return false;
-        return some(value, (v) => {
+        return anyValue(value, (v) => {
           const s = text(v);
           return s !== undefined && refs.some((ref) => relate(s, ref));
         });
@@ -153,7 +157,8 @@ function compileFieldTest(field: FieldTestIR): Predicate {
   return field.all
     ? (event) => {
         const value = get(event);
-        return tests.every((t) => t(value, event));
+        for (const t of tests) if (!t(value, event)) return false;
+        return true;
       }
     : (event) => {
         const value = get(event);
@@ -162,12 +167,30 @@ function compileFieldTest(field: FieldTestIR): Predicate {
       };
 }
 
+/**
+ * Conjunction and disjunction of predicates as plain loops: `args.every((a) => a(event))` would allocate a closure for
+ * every call, i.e. for every rule test of every event.
+ */
+function every(predicates: readonly Predicate[]): Predicate {
+  return (event) => {
+    for (const predicate of predicates) if (!predicate(event)) return false;
+    return true;
+  };
+}
+
+function some(predicates: readonly Predicate[]): Predicate {
+  return (event) => {
+    for (const predicate of predicates) if (predicate(event)) return true;
+    return false;
+  };
+}
+
 function compileSearch(search: SearchIR): Predicate {
   const maps = search.maps.map((map) => {
     const fields = map.map(compileFieldTest);
-    return fields.length === 1 ? fields[0]! : (event: EventRecord) => fields.every((f) => f(event));
+    return fields.length === 1 ? fields[0]! : every(fields);
   });
-  return maps.length === 1 ? maps[0]! : (event) => maps.some((m) => m(event));
+  return maps.length === 1 ? maps[0]! : some(maps);
 }
 
 function compileCondition(condition: ConditionIR, searches: Record<string, Predicate>): Predicate {
@@ -178,17 +201,13 @@ function compileCondition(condition: ConditionIR, searches: Record<string, Predi
       const inner = compileCondition(condition.arg, searches);
       return (event) => !inner(event);
     }
-    case 'and': {
-      const args = condition.args.map((a) => compileCondition(a, searches));
-      return (event) => args.every((a) => a(event));
-    }
-    case 'or': {
-      const args = condition.args.map((a) => compileCondition(a, searches));
-      return (event) => args.some((a) => a(event));
-    }
+    case 'and':
+      return every(condition.args.map((a) => compileCondition(a, searches)));
+    case 'or':
+      return some(condition.args.map((a) => compileCondition(a, searches)));
     case 'of': {
       const args = condition.names.map((n) => searches[n]!);
-      return condition.quantifier === 'all' ? (event) => args.every((a) => a(event)) : (event) => args.some((a) => a(event));
+      return condition.quantifier === 'all' ? every(args) : some(args);
     }
   }
 }
@@ -283,15 +302,26 @@ export class RuleEngine {
       // Names beyond the cap (a flood of made-up names) are still matched, just not remembered.
       if (this.candidatesByName.size < RuleEngine.MAX_CACHED_NAMES) this.candidatesByName.set(name, candidates);
     }
-    // Allocated only when something matches: most records match nothing. The three groups are disjoint: a rule is
-    // indexed by name, else by source, else always tested.
-    let out: DetectionRuleIR[] | undefined;
-    for (const entry of candidates) if (entry.matches(record)) (out ??= []).push(entry.rule);
+    // The three groups are disjoint: a rule is indexed by name, else by source, else always tested.
+    let out = RuleEngine.collect(candidates, record, undefined);
     if (this.bySource.size > 0) {
       const source = typeof record.eventSource === 'string' ? record.eventSource.toLowerCase() : '';
-      for (const entry of this.bySource.get(source) ?? NO_ENTRIES) if (entry.matches(record)) (out ??= []).push(entry.rule);
+      out = RuleEngine.collect(this.bySource.get(source) ?? NO_ENTRIES, record, out);
     }
-    for (const entry of this.always) if (entry.matches(record)) (out ??= []).push(entry.rule);
+    out = RuleEngine.collect(this.always, record, out);
     return out ?? NO_RULES;
+  }
+
+  /**
+   * Appends the matching rules. The list is allocated only when something matches (most records match nothing), and
+   * as a one-element literal: a push into `[]` reserves room for 17.
+   */
+  private static collect(entries: readonly IndexedRule[], record: EventRecord, out: DetectionRuleIR[] | undefined): DetectionRuleIR[] | undefined {
+    for (const entry of entries) {
+      if (!entry.matches(record)) continue;
+      if (out) out.push(entry.rule);
+      else out = [entry.rule];
+    }
+    return out;
   }
 }
