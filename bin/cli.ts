@@ -10,10 +10,12 @@ export const processIo: CliIo = {
   stdin: async () => readFileSync(0, 'utf8'),
 };
 
-function help(): string {
-  const lines = Object.keys(COMMANDS)
-    .sort()
-    .map((name) => `  ${name}`);
+/** The command list with each command's summary (loading every command: help is the one place that needs them all). */
+async function help(): Promise<string> {
+  const names = Object.keys(COMMANDS).sort();
+  const commands = await Promise.all(names.map((name) => COMMANDS[name]!()));
+  const width = Math.max(...names.map((name) => name.length));
+  const lines = names.map((name, i) => `  ${name.padEnd(width)}  ${commands[i]!.summary}`);
   return ['usage: firebreak <command> [options]', '', 'commands:', ...lines, '', 'firebreak help <command> shows its usage.'].join('\n');
 }
 
@@ -25,12 +27,12 @@ function help(): string {
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h') {
-    io.stdout(help());
+    io.stdout(await help());
     return name ? 0 : 2;
   }
   if (name === 'help') {
     const load = rest[0] ? COMMANDS[rest[0]] : undefined;
-    io.stdout(load ? (await load()).usage : help());
+    io.stdout(load ? (await load()).usage : await help());
     return 0;
   }
   const load = COMMANDS[name];

@@ -40,7 +40,11 @@ describe('firebreak CLI dispatcher', () => {
     const bare = await run([]);
     expect(bare.code).toBe(2);
     expect(bare.stdout).toMatch(/^usage: firebreak <command>/);
-    expect((await run(['help'])).code).toBe(0);
+    const listed = await run(['help']);
+    expect(listed.code).toBe(0);
+    // Each command with its one-line summary, aligned.
+    expect(listed.stdout.split('\n')).toContain('  invalid  invalid');
+    expect(listed.stdout.split('\n')).toContain('  ok       ok');
     expect((await run(['help', 'usage'])).stdout).toBe('firebreak usage <x>');
   });
 
