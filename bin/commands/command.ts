@@ -17,3 +17,10 @@ export interface CliIo {
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
+
+/** The one input a command reads (a file path, or `-` for stdin): exactly one positional argument. */
+export function singleInput(positionals: readonly string[], what: string): string {
+  const [source] = positionals;
+  if (!source || positionals.length > 1) throw new UsageError(`expected exactly one ${what} (or - for stdin)`);
+  return source;
+}

@@ -5,7 +5,7 @@ import { parseFirebreakConfig, type FirebreakConfig } from '../../lambdas/core/c
 import { detectEvents, type ScoredFinding } from '../../lambdas/core/detection/detect-events.js';
 import { parseEventStream } from '../../lambdas/core/detection/parse-event-stream.js';
 import { InMemoryCorrelationWindowStore } from '../../lambdas/core/rules/correlation-window.js';
-import { UsageError, type CliCommand } from './command.js';
+import { singleInput, UsageError, type CliCommand } from './command.js';
 
 const USAGE = 'firebreak detect <events.json | -> [--config <file>] [--json]';
 
@@ -43,8 +43,7 @@ export const command: CliCommand = {
   usage: USAGE,
   async run(args, io) {
     const parsed = parse(args);
-    const source = parsed.positionals[0];
-    if (!source || parsed.positionals.length > 1) throw new UsageError('expected exactly one events file (or - for stdin)');
+    const source = singleInput(parsed.positionals, 'events file');
     const label = source === '-' ? 'stdin' : source;
     const config = parsed.values.config ? await loadConfig(parsed.values.config) : parseFirebreakConfig({});
     const events = parseEventStream(source === '-' ? await io.stdin() : readInput(source), label);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FirebreakError, ValidationError } from '../../lambdas/core/errors.js';
 import { loadConfigFile } from '../../lib/config.js';
-import { UsageError, type CliCommand } from './command.js';
+import { singleInput, UsageError, type CliCommand } from './command.js';
 
 const USAGE = 'firebreak replay <event.json | -> [--config <file>] [--approve | --reject | --expire] [--reason <text>] [--json]';
 
@@ -17,8 +17,7 @@ export const command: CliCommand = {
   usage: USAGE,
   async run(args, io) {
     const parsed = parse(args);
-    const source = parsed.positionals[0];
-    if (!source || parsed.positionals.length > 1) throw new UsageError('expected exactly one event file (or - for stdin)');
+    const source = singleInput(parsed.positionals, 'event file');
     const decisions = [parsed.values.approve, parsed.values.reject, parsed.values.expire].filter(Boolean).length;
     if (decisions > 1) throw new UsageError('choose one of --approve, --reject or --expire');
     if (parsed.values.reason && !parsed.values.approve && !parsed.values.reject) throw new UsageError('--reason goes with --approve or --reject');
