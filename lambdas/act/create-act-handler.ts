@@ -1,17 +1,20 @@
-import type { AwsClients } from '../aws/clients.js';
+import type { AwsClients, TargetAccess } from '../aws/clients.js';
 import type { FirebreakConfig } from '../core/config/firebreak-config.js';
 import { ValidationError } from '../core/errors.js';
 import type { ActionRecord, TimelineEntry } from '../core/incidents/incident.js';
 import { parseOrThrow } from '../core/zod-issues.js';
+import type { ActionRecordWrite } from '../store/incident-repository.js';
 import type { ActionContext, ActionLogger, ActionResult, AnyAction } from '../actions/action.js';
 import { isThrottlingError, errorMessage } from '../actions/aws-errors.js';
+import { awsCall } from '../actions/aws-session.js';
 import { findAction } from '../actions/registry.js';
 import { ActionFailedError, ActionThrottledError } from './act-errors.js';
 import { ActPayloadSchema } from './act-payload.js';
 
 /** The part of IncidentRepository the act handler uses (structural, so tests and the local runtime can pass the real one). */
 export interface ActRepository {
-  recordAction(incidentId: string, record: ActionRecord): Promise<void>;
+  /** Refuses to hide a real `done` (its prior state is what rollback restores) and says so. */
+  writeActionRecord(incidentId: string, record: ActionRecord): Promise<ActionRecordWrite>;
   appendTimeline(incidentId: string, entry: Omit<TimelineEntry, 'at'> & { at?: string }): Promise<void>;
 }
 
@@ -29,7 +32,16 @@ export interface ActHandlerDeps {
  * The action's result plus what the record Lambda needs to judge the execution: which action, on what, and whether it ran
  * in dry run (the payload's flag OR the global config's, which the execution input does not know about).
  */
-export type ActOutcome = ActionResult & { readonly actionId: string; readonly target: string; readonly dryRun: boolean };
+export type ActOutcome = ActionResult & {
+  readonly actionId: string;
+  readonly target: string;
+  readonly dryRun: boolean;
+  /**
+   * A skipped run of an action that an earlier run already carried out for real: that run's change is still in effect and
+   * its record (the prior state rollback restores) is kept. This run's result is still what happened in this run.
+   */
+  readonly earlierChange?: { readonly at: string };
+};
 
 export type ActHandler = (payload: unknown) => Promise<ActOutcome>;
 
@@ -42,6 +54,30 @@ function describe(actionId: string, target: string, result: ActionResult): strin
   if (result.status === 'done') return `${actionId} on ${target}: ${result.summary}`;
   if (result.status === 'skipped') return `${actionId} on ${target} skipped: ${result.reason}`;
   return `${actionId} on ${target} failed: ${result.errorName}: ${result.cause}`;
+}
+
+/** The real change an earlier run made that this run's skipped/failed result did not replace (see writeActionRecord). */
+function earlierChangeKept(write: ActionRecordWrite, result: ActionResult): { at: string } | undefined {
+  if (write.written || result.status === 'done' || !write.kept) return undefined;
+  return write.kept.status === 'done' && !write.kept.dryRun ? { at: write.kept.at } : undefined;
+}
+
+const stillInEffect = (earlier: { at: string }) => `; the change made at ${earlier.at} is still in effect and stays recorded for rollback`;
+
+/**
+ * A dry run in a member account shows the AssumeRole it would make first, as one of its exact calls. A real run's calls are
+ * the action's own (the role's credentials are cached across steps, so AssumeRole is not made on every step); the session's
+ * role is named in the summary or reason instead.
+ */
+function viaRole(result: ActionResult, access: Extract<TargetAccess, { via: 'role' }>, dryRun: boolean): ActionResult {
+  if (dryRun && result.status === 'done' && result.calls.length > 0) {
+    return { ...result, calls: [awsCall('sts', 'AssumeRole', access.assumeRole), ...result.calls] };
+  }
+  if (dryRun) return result;
+  const via = ` (as ${access.roleArn}, session ${access.assumeRole.RoleSessionName})`;
+  if (result.status === 'done') return { ...result, summary: result.summary + via };
+  if (result.status === 'failed') return { ...result, cause: result.cause + via };
+  return result;
 }
 
 /**
@@ -61,7 +97,7 @@ export function createActHandler(deps: ActHandlerDeps): ActHandler {
     const dryRun = payload.dryRun || deps.config.dryRun;
     const now = clock();
 
-    const record = async (target: string, result: ActionResult) => {
+    const record = async (target: string, result: ActionResult): Promise<{ at: string } | undefined> => {
       const actionRecord: ActionRecord = {
         actionId: action.id,
         target,
@@ -73,16 +109,17 @@ export function createActHandler(deps: ActHandlerDeps): ActHandler {
         ...(result.status === 'skipped' ? { reason: result.reason } : {}),
         ...(result.status === 'failed' ? { reason: `${result.errorName}: ${result.cause}` } : {}),
       };
-      await deps.repository.recordAction(payload.incidentId, actionRecord);
+      const earlier = earlierChangeKept(await deps.repository.writeActionRecord(payload.incidentId, actionRecord), result);
       await deps.repository.appendTimeline(payload.incidentId, {
         actor: 'firebreak',
         kind: timelineKind(result),
-        message: describe(action.id, target, result),
+        message: describe(action.id, target, result) + (earlier ? stillInEffect(earlier) : ''),
         data: {
           actionId: action.id,
           target,
           dryRun,
           calls: result.calls,
+          ...(earlier ? { earlierChange: earlier } : {}),
           ...(result.status === 'done' && result.evidence ? { evidence: result.evidence } : {}),
           ...(result.status === 'skipped' && result.escalation ? { escalation: result.escalation } : {}),
         },
@@ -95,6 +132,7 @@ export function createActHandler(deps: ActHandlerDeps): ActHandler {
           data: { actionId: action.id, target },
         });
       }
+      return earlier;
     };
 
     const rawParams = payload.params ?? action.paramsFromFinding(payload.finding);
@@ -120,9 +158,24 @@ export function createActHandler(deps: ActHandlerDeps): ActHandler {
     }
     const params: unknown = parsed.data;
     const target = action.target(params);
+    // The session names the incident, so the member account's CloudTrail says which incident each call was for.
+    const awsTarget = { accountId: payload.accountId, region: payload.region, session: payload.incidentId };
+    const access = deps.clients.access(awsTarget);
+    if (access.via === 'refused') {
+      // Never with the home credentials: the same names in the wrong account are someone else's resources.
+      const result: ActionResult = {
+        status: 'skipped',
+        reason: access.reason,
+        refused: true,
+        escalation: `contain it in account ${payload.accountId} by hand, or configure memberAccounts and deploy the member role there`,
+        calls: [],
+      };
+      await record(target, result);
+      return { ...result, actionId: action.id, target, dryRun };
+    }
     const ctx: ActionContext = {
       clients: deps.clients,
-      target: { accountId: payload.accountId, region: payload.region },
+      target: awsTarget,
       dryRun,
       incidentId: payload.incidentId,
       allowlists: deps.config.allowlists,
@@ -140,11 +193,14 @@ export function createActHandler(deps: ActHandlerDeps): ActHandler {
       }
       throw error;
     }
+    if (access.via === 'role') result = viaRole(result, access, dryRun);
     deps.logger?.info('action finished', { actionId: action.id, target, status: result.status, dryRun });
-    await record(target, result);
+    const earlier = await record(target, result);
+    if (earlier) deps.logger?.warn('an earlier run of this action changed the target: its record is kept', { actionId: action.id, target, status: result.status, earlierChangeAt: earlier.at });
     if (result.status === 'failed') {
-      throw new ActionFailedError(`${action.id} on ${target} failed: ${result.errorName}: ${result.cause}`);
+      // This run failed (the playbook treats it so); the message says what is still in effect from the earlier run.
+      throw new ActionFailedError(`${action.id} on ${target} failed: ${result.errorName}: ${result.cause}${earlier ? stillInEffect(earlier) : ''}`);
     }
-    return { ...result, actionId: action.id, target, dryRun };
+    return { ...result, actionId: action.id, target, dryRun, ...(earlier ? { earlierChange: earlier } : {}) };
   };
 }

@@ -80,6 +80,11 @@ export interface ListQuery {
   readonly limit?: number;
 }
 
+/**
+ * What writeActionRecord did: wrote the record, or kept the stored one (a real `done`) that the record would have hidden.
+ */
+export type ActionRecordWrite = { readonly written: true } | { readonly written: false; readonly kept?: ActionRecord };
+
 /** The optimistic lock on an incident was lost: someone else changed it between our read and our write. */
 export class VersionConflictError extends ConflictError {}
 
@@ -559,28 +564,75 @@ export class IncidentRepository {
   }
 
   /**
-   * Keyed by actionId + target, so a retried step overwrites rather than adds. A second 'done' never replaces the first:
-   * the first one holds the true prior state that rollback must restore. A dry-run 'done' changed nothing and holds no
-   * prior state, so a real 'done' does replace it (the dry run stays on the timeline).
+   * Keyed by actionId + target, so a retried step overwrites rather than adds. See writeActionRecord for what is never
+   * overwritten.
    */
   async recordAction(incidentId: string, record: ActionRecord): Promise<void> {
+    await this.writeActionRecord(incidentId, record);
+  }
+
+  /**
+   * Writes an action record unless it would lose what rollback needs. A real `done` holds the true prior state of a change
+   * that was made: only its rollback (`rolled_back`) replaces it. A later attempt of the same action on the same target —
+   * a retried step, a re-run after approval — that ends `done` again, `skipped` or `failed` (throttled, access denied) does
+   * not: the change it would hide is still in effect. A dry-run `done` changed nothing and holds no prior state, so a real
+   * `done` does replace it (the dry run stays on the timeline).
+   *
+   * A `skipped`/`failed` attempt that is not written is put on the timeline (`action_record_kept`) with its outcome, so it
+   * is never silently dropped; a refused `done` (a retry) is already on the timeline through its caller's `action_done`.
+   */
+  async writeActionRecord(incidentId: string, record: ActionRecord): Promise<ActionRecordWrite> {
     const parsed = ActionRecordSchema.parse(record);
     const expiresAt = await this.expiresAtOf(incidentId);
-    const done = parsed.status === 'done';
-    const replacesDryRun = done && !parsed.dryRun;
+    const key = { pk: incidentPk(incidentId), sk: `ACTION#${parsed.actionId}#${parsed.target}` };
+    // rolled_back is rollback rewriting the record it restored: always written. Everything else must not hide a real done.
+    const guarded = parsed.status !== 'rolled_back';
+    // A real done may replace a dry-run done; a dry-run done or a second real done replaces no done at all.
+    const replacesDryRunOnly = parsed.status === 'done' && !parsed.dryRun;
+    const condition =
+      parsed.status === 'done'
+        ? `attribute_not_exists(pk) OR #status <> :done${replacesDryRunOnly ? ' OR #dryRun = :true' : ''}`
+        : 'attribute_not_exists(pk) OR #status <> :done OR #dryRun = :true';
+    const usesDryRun = parsed.status !== 'done' || replacesDryRunOnly;
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: incidentPk(incidentId), sk: `ACTION#${parsed.actionId}#${parsed.target}`, ...parsed, expiresAt },
-          ConditionExpression: done ? `attribute_not_exists(pk) OR #status <> :done${replacesDryRun ? ' OR #dryRun = :dryRun' : ''}` : undefined,
-          ExpressionAttributeNames: done ? { '#status': 'status', ...(replacesDryRun ? { '#dryRun': 'dryRun' } : {}) } : undefined,
-          ExpressionAttributeValues: done ? { ':done': 'done', ...(replacesDryRun ? { ':dryRun': true } : {}) } : undefined,
+          Item: { ...key, ...parsed, expiresAt },
+          ...(guarded
+            ? {
+                ConditionExpression: condition,
+                ExpressionAttributeNames: { '#status': 'status', ...(usesDryRun ? { '#dryRun': 'dryRun' } : {}) },
+                ExpressionAttributeValues: { ':done': 'done', ...(usesDryRun ? { ':true': true } : {}) },
+              }
+            : {}),
         }),
       );
+      return { written: true };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
+    const item = await this.get1(key.pk, key.sk);
+    // Gone or changed between the refused write and this read (a rollback): the attempt is still reported below.
+    const kept = item ? ActionRecordSchema.parse(item) : undefined;
+    if (parsed.status === 'skipped' || parsed.status === 'failed') {
+      const keptAt = kept ? ` made at ${kept.at}` : '';
+      await this.appendTimeline(incidentId, {
+        actor: 'firebreak',
+        kind: 'action_record_kept',
+        message:
+          `kept the record of ${parsed.actionId} on ${parsed.target}${keptAt} (what rollback restores): ` +
+          `a later ${parsed.dryRun ? 'dry-run ' : ''}attempt ${parsed.status === 'failed' ? 'failed' : 'was skipped'} at ${parsed.at}` +
+          `${parsed.reason ? ` (${parsed.reason})` : ''} and did not replace it; the change is still in effect`,
+        data: {
+          actionId: parsed.actionId,
+          target: parsed.target,
+          attempt: { status: parsed.status, dryRun: parsed.dryRun, at: parsed.at, ...(parsed.reason ? { reason: parsed.reason } : {}) },
+          ...(kept ? { kept: { status: kept.status, dryRun: kept.dryRun, at: kept.at } } : {}),
+        },
+      });
+    }
+    return kept ? { written: false, kept } : { written: false };
   }
 
   /**

@@ -41,8 +41,11 @@ beforeAll(async () => {
 afterAll(async () => table?.stop());
 beforeEach(() => iam.reset());
 
-/** An incident whose key the act handler "deactivated": for real, in dry run only, or in dry run and then for real. */
-async function containedIncident(runs: readonly ('real' | 'dry-run')[] = ['real']) {
+/**
+ * An incident whose key the act handler "deactivated": for real, in dry run only, or in dry run and then for real; `denied`
+ * is a later real run that IAM refuses (the act handler throws Firebreak.ActionFailed after recording the attempt).
+ */
+async function containedIncident(runs: readonly ('real' | 'dry-run' | 'denied')[] = ['real']) {
   const repository = new IncidentRepository(table.doc, await table.createTable(), () => NOW);
   const { incident } = await repository.openOrJoin({ finding: credentialFinding, riskScore: 80, correlationKey: 'k', playbook: 'credential-compromise', mode: 'auto', retentionDays: 30, correlationWindowSeconds: 60 });
   iam.on(GetUserCommand).resolves({ User: { UserName: USER, Arn: `arn:aws:iam::${ACCOUNT}:user/${USER}`, UserId: 'AIDA', Path: '/', CreateDate: new Date(0) } });
@@ -52,7 +55,8 @@ async function containedIncident(runs: readonly ('real' | 'dry-run')[] = ['real'
   const clients = createAwsClients({ homeRegion: REGION });
   const config = parseFirebreakConfig({ dryRun: false });
   for (const run of runs) {
-    await createActHandler({ clients, repository, config: parseFirebreakConfig({ dryRun: run === 'dry-run' }), now: () => NOW })({
+    if (run === 'denied') iam.on(GetUserCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied' }));
+    const act = createActHandler({ clients, repository, config: parseFirebreakConfig({ dryRun: run === 'dry-run' }), now: () => NOW })({
       incidentId: incident.incidentId,
       actionId: 'iam/deactivate-access-key',
       dryRun: false,
@@ -60,6 +64,8 @@ async function containedIncident(runs: readonly ('real' | 'dry-run')[] = ['real'
       region: REGION,
       finding: credentialFinding,
     });
+    if (run === 'denied') await expect(act).rejects.toMatchObject({ name: 'Firebreak.ActionFailed' });
+    else await act;
   }
   iam.reset();
   const stepFunctions = new LocalStepFunctions([machine], {
@@ -134,5 +140,20 @@ describe('rollback state machine (synthesized, run locally)', () => {
     expect(record.status).toBe('SUCCEEDED');
     expect(iam.commandCalls(UpdateAccessKeyCommand).map((c) => c.args[0].input)).toEqual([{ UserName: USER, AccessKeyId: KEY, Status: 'Active' }]);
     expect((await repository.actions(incidentId)).map((a) => [a.status, a.dryRun])).toEqual([['rolled_back', false]]);
+  });
+  it('after a real run and a later failed run restores what the real run changed (the failed attempt did not replace its record)', async () => {
+    // Prepare
+    const { repository, incidentId, stepFunctions } = await containedIncident(['real', 'denied']);
+    iam.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: [{ UserName: USER, AccessKeyId: KEY, Status: 'Inactive' }] });
+    // Act
+    const { executionArn } = stepFunctions.startExecution({ stateMachineArn: machine.arn, input: JSON.stringify({ incidentId, dryRun: false, actor: 'alice' }) });
+    const record = await stepFunctions.settle(executionArn);
+    // Assert
+    expect(record.status).toBe('SUCCEEDED');
+    expect(iam.commandCalls(UpdateAccessKeyCommand).map((c) => c.args[0].input)).toEqual([{ UserName: USER, AccessKeyId: KEY, Status: 'Active' }]);
+    expect((record.output as { rollback: { result: { counts: unknown } } }).rollback.result.counts).toEqual({ done: 1, skipped: 0, failed: 0 });
+    expect((await repository.actions(incidentId)).map((a) => [a.status, a.dryRun])).toEqual([['rolled_back', false]]);
+    const kinds = (await repository.timeline(incidentId)).map((e) => e.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['action_done', 'action_failed', 'action_record_kept', 'rolled_back']));
   });
 });

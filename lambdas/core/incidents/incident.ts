@@ -12,7 +12,8 @@ export const TimelineEntrySchema = z.object({
   actor: z.string(),
   /** Machine-readable kind: opened, finding_added, action_planned, action_done, action_skipped, action_failed,
    * approval_requested, approved, rejected, notified, status_changed, escalated, rolled_back, rollback_skipped,
-   * dry_run_completed (a run that only rehearsed: the status stays), partly_dry_run (a contained run with dry-run steps) ... */
+   * dry_run_completed (a run that only rehearsed: the status stays), partly_dry_run (a contained run with dry-run steps),
+   * action_record_kept (a later skipped/failed attempt did not replace the record of a real change) ... */
   kind: z.string(),
   message: z.string(),
   data: z.record(z.string(), z.unknown()).optional(),

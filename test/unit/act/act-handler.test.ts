@@ -195,5 +195,49 @@ describe('act handler', () => {
     expect(rehearsal).toMatchObject({ status: 'done', dryRun: true });
     expect(await repository.actions(incidentId)).toEqual([expect.objectContaining({ status: 'done', dryRun: false, priorState: expect.objectContaining({ status: 'Active' }) })]);
   });
+  it('a later run that fails does not hide the earlier change: it fails, says the change is in effect, the record keeps the prior state', async () => {
+    // Prepare: the key was deactivated for real; the re-run (e.g. after approval) is denied by IAM.
+    keyIs('Active');
+    const incidentId = await openIncident();
+    await handlerWith({ dryRun: false })(payload(incidentId, 'iam/deactivate-access-key', false));
+    iam.reset();
+    iam.on(GetUserCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied' }));
+    // Act
+    const failure = await handlerWith({ dryRun: false })(payload(incidentId, 'iam/deactivate-access-key', false)).catch((error: unknown) => error as Error);
+    // Assert
+    expect(failure).toMatchObject({
+      name: 'Firebreak.ActionFailed',
+      message: `iam/deactivate-access-key on user/${USER}/access-key/${KEY} failed: AccessDenied: not authorized; the change made at ${NOW.toISOString()} is still in effect and stays recorded for rollback`,
+    });
+    expect(iam.commandCalls(UpdateAccessKeyCommand)).toHaveLength(0);
+    expect(await repository.actions(incidentId)).toEqual([
+      expect.objectContaining({ status: 'done', dryRun: false, priorState: { userName: USER, accessKeyId: KEY, status: 'Active', awsQuarantinePolicies: [] } }),
+    ]);
+    const timeline = await repository.timeline(incidentId);
+    const failed = timeline.find((entry) => entry.kind === 'action_failed');
+    expect(failed?.data).toMatchObject({ earlierChange: { at: NOW.toISOString() } });
+    expect(timeline.find((entry) => entry.kind === 'action_record_kept')?.data).toMatchObject({
+      attempt: { status: 'failed', reason: 'AccessDenied: not authorized' },
+      kept: { status: 'done', dryRun: false },
+    });
+  });
+
+  it('a later run that is skipped returns skipped, names the earlier change, and the record keeps the prior state', async () => {
+    // Prepare: contained for real, then the principal is allowlisted and the playbook re-runs.
+    keyIs('Active');
+    const incidentId = await openIncident();
+    await handlerWith({ dryRun: false })(payload(incidentId, 'iam/deactivate-access-key', false));
+    iam.reset();
+    // Act
+    const result = await handlerWith({ dryRun: false, allowlists: { principals: [`arn:aws:iam::${ACCOUNT}:user/${USER}`] } })(
+      payload(incidentId, 'iam/deactivate-access-key', false),
+    );
+    // Assert
+    expect(result).toMatchObject({ status: 'skipped', refused: true, earlierChange: { at: NOW.toISOString() } });
+    expect(iam.calls()).toHaveLength(0);
+    expect(await repository.actions(incidentId)).toEqual([expect.objectContaining({ status: 'done', dryRun: false, priorState: expect.objectContaining({ status: 'Active' }) })]);
+    const kinds = (await repository.timeline(incidentId)).map((entry) => entry.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['action_done', 'action_refused', 'action_record_kept']));
+  });
 });
 

@@ -292,6 +292,81 @@ describe('actions, execution, escalation', () => {
     expect((await repo.actions(incident.incidentId)).map((record) => record.status)).toEqual(['rolled_back']);
   });
 
+  it('keeps a real done when a later attempt fails: the prior state stays, the attempt goes on the timeline', async () => {
+    // Prepare
+    const { incident } = await repo.openOrJoin(input());
+    const base = { actionId: 'iam/deactivate-access-key', target: 'user/alice/access-key/AKIA1', dryRun: false };
+    await repo.recordAction(incident.incidentId, { ...base, status: 'done', at: '2026-11-25T10:00:00.000Z', priorState: { status: 'Active' }, appliedState: { status: 'Inactive' } });
+    now = new Date('2026-11-25T10:05:00.000Z');
+    // Act
+    const write = await repo.writeActionRecord(incident.incidentId, { ...base, status: 'failed', at: '2026-11-25T10:05:00.000Z', reason: 'AccessDenied: not authorized' });
+    // Assert
+    expect(write).toEqual({ written: false, kept: expect.objectContaining({ status: 'done', at: '2026-11-25T10:00:00.000Z' }) });
+    expect(await repo.actions(incident.incidentId)).toEqual([
+      { ...base, status: 'done', at: '2026-11-25T10:00:00.000Z', priorState: { status: 'Active' }, appliedState: { status: 'Inactive' } },
+    ]);
+    const kept = (await repo.timeline(incident.incidentId)).filter((entry) => entry.kind === 'action_record_kept');
+    expect(kept).toEqual([
+      {
+        at: '2026-11-25T10:05:00.000Z',
+        actor: 'firebreak',
+        kind: 'action_record_kept',
+        message:
+          'kept the record of iam/deactivate-access-key on user/alice/access-key/AKIA1 made at 2026-11-25T10:00:00.000Z (what rollback restores): ' +
+          'a later attempt failed at 2026-11-25T10:05:00.000Z (AccessDenied: not authorized) and did not replace it; the change is still in effect',
+        data: {
+          actionId: 'iam/deactivate-access-key',
+          target: 'user/alice/access-key/AKIA1',
+          attempt: { status: 'failed', dryRun: false, at: '2026-11-25T10:05:00.000Z', reason: 'AccessDenied: not authorized' },
+          kept: { status: 'done', dryRun: false, at: '2026-11-25T10:00:00.000Z' },
+        },
+      },
+    ]);
+  });
+
+  it('keeps a real done when a later attempt is skipped (also a dry-run one), each attempt on the timeline', async () => {
+    // Prepare
+    const { incident } = await repo.openOrJoin(input());
+    const base = { actionId: 'iam/deactivate-access-key', target: 'AKIA1', dryRun: false };
+    await repo.recordAction(incident.incidentId, { ...base, status: 'done', at: '2026-11-25T10:00:00.000Z', priorState: { status: 'Active' } });
+    // Act
+    const skipped = await repo.writeActionRecord(incident.incidentId, { ...base, status: 'skipped', at: '2026-11-25T10:01:00.000Z', reason: 'refused: principal is allowlisted' });
+    const rehearsedSkip = await repo.writeActionRecord(incident.incidentId, { ...base, dryRun: true, status: 'skipped', at: '2026-11-25T10:02:00.000Z', reason: 'no key' });
+    // Assert
+    expect([skipped.written, rehearsedSkip.written]).toEqual([false, false]);
+    expect(await repo.actions(incident.incidentId)).toEqual([expect.objectContaining({ status: 'done', dryRun: false, priorState: { status: 'Active' } })]);
+    const kept = (await repo.timeline(incident.incidentId)).filter((entry) => entry.kind === 'action_record_kept');
+    expect(kept.map((entry) => entry.data?.attempt)).toEqual([
+      { status: 'skipped', dryRun: false, at: '2026-11-25T10:01:00.000Z', reason: 'refused: principal is allowlisted' },
+      { status: 'skipped', dryRun: true, at: '2026-11-25T10:02:00.000Z', reason: 'no key' },
+    ]);
+    expect(kept[0]!.message).toContain('a later attempt was skipped at 2026-11-25T10:01:00.000Z (refused: principal is allowlisted)');
+    expect(kept[1]!.message).toContain('a later dry-run attempt was skipped');
+  });
+
+  it('dry-run records never hide a real done, a real done replaces a dry-run one, and only a rollback replaces a real done', async () => {
+    // Prepare
+    const { incident } = await repo.openOrJoin(input());
+    const id = incident.incidentId;
+    const at = now.toISOString();
+    const base = { actionId: 'iam/deactivate-access-key', target: 'AKIA1', at };
+    const statuses = async () => (await repo.actions(id)).map((record) => [record.status, record.dryRun, record.priorState]);
+    // Act + Assert: a dry run first, then a failed real attempt replaces it (nothing was changed by either)
+    expect(await repo.writeActionRecord(id, { ...base, status: 'done', dryRun: true })).toEqual({ written: true });
+    expect(await repo.writeActionRecord(id, { ...base, status: 'failed', dryRun: false, reason: 'Throttling: slow down' })).toEqual({ written: true });
+    expect(await statuses()).toEqual([['failed', false, undefined]]);
+    // a real done replaces the failed attempt; a dry-run done after it does not replace it
+    expect(await repo.writeActionRecord(id, { ...base, status: 'done', dryRun: false, priorState: { status: 'Active' } })).toEqual({ written: true });
+    expect((await repo.writeActionRecord(id, { ...base, status: 'done', dryRun: true })).written).toBe(false);
+    expect(await statuses()).toEqual([['done', false, { status: 'Active' }]]);
+    // a refused done (a retry) is on the timeline through its caller's action_done, not as a kept record
+    expect((await repo.timeline(id)).filter((entry) => entry.kind === 'action_record_kept')).toEqual([]);
+    // rollback rewrites it; after that a failed attempt is recorded (nothing is in effect to protect)
+    expect(await repo.writeActionRecord(id, { ...base, status: 'rolled_back', dryRun: false, priorState: { status: 'Active' } })).toEqual({ written: true });
+    expect(await repo.writeActionRecord(id, { ...base, status: 'failed', dryRun: false, reason: 'AccessDenied: no' })).toEqual({ written: true });
+    expect(await statuses()).toEqual([['failed', false, undefined]]);
+  });
+
   it('stores the execution ARN and marks an escalation only once', async () => {
     const { incident } = await repo.openOrJoin(input());
     await repo.setExecution(incident.incidentId, 'arn:aws:states:us-east-1:1:execution:pb:inc');
