@@ -61,6 +61,13 @@ export function createApprovalRequestHandler(deps: ApprovalRequestHandlerDeps): 
       validUntil,
     });
     const approvalRef = record.approvalKey.slice(0, 12);
+    // A retried gate (the Lambda failed after storing its request, or Step Functions retried the task) carries a new task
+    // token: the earlier request's token is dead, so its link must not look usable. Retired after the new one exists, so
+    // there is never a moment without a live request.
+    let superseded = 0;
+    for (const earlier of await deps.approvals.pendingForIncident(request.incidentId, request.step)) {
+      if (earlier.approvalKey !== record.approvalKey && (await deps.approvals.supersede(earlier.approvalKey, approvalRef))) superseded++;
+    }
     const validUntilIso = new Date(validUntil * 1000).toISOString();
     const link = deps.approvalBaseUrl
       ? approvalUrl(deps.approvalBaseUrl, { approvalId, validUntil }, signApprovalLink(await deps.signingKey(), { approvalId, validUntil }))
@@ -68,8 +75,8 @@ export function createApprovalRequestHandler(deps: ApprovalRequestHandlerDeps): 
     await deps.repository.appendTimeline(request.incidentId, {
       actor: 'firebreak',
       kind: 'approval_requested',
-      message: `approval requested for step ${request.step}, valid until ${validUntilIso}`,
-      data: { step: request.step, approvalRef, validUntil: validUntilIso },
+      message: `approval requested for step ${request.step}, valid until ${validUntilIso}${superseded > 0 ? ` (replaces ${superseded} earlier request${superseded === 1 ? '' : 's'} for this step, whose links no longer work)` : ''}`,
+      data: { step: request.step, approvalRef, validUntil: validUntilIso, ...(superseded > 0 ? { superseded } : {}) },
     });
     const notification = await deps.notifier.notify({
       incidentId: request.incidentId,

@@ -38,7 +38,7 @@ export interface ApproveHandlerDeps {
 
 export type ApproveHandler = (event: unknown) => Promise<HttpResponse>;
 
-const REFUSAL_STATUS: Record<ApprovalRefusal, number> = { malformed: 400, bad_signature: 403, unknown: 404, already_decided: 409, expired: 410 };
+const REFUSAL_STATUS: Record<ApprovalRefusal, number> = { malformed: 400, bad_signature: 403, unknown: 404, already_decided: 409, superseded: 410, expired: 410 };
 
 const LinkSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'not an approval id'),

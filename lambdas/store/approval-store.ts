@@ -12,7 +12,8 @@ import { incidentPk } from './incident-repository.js';
  * The task token lives only in the REQUEST item. Single use: the decision is a conditional update `status = pending`.
  */
 
-export const ApprovalStatusSchema = z.enum(['pending', 'approved', 'rejected', 'failed']);
+/** `superseded`: a newer request for the same incident and step replaced it (a retried gate gets a new task token). */
+export const ApprovalStatusSchema = z.enum(['pending', 'approved', 'rejected', 'failed', 'superseded']);
 export type ApprovalStatus = z.infer<typeof ApprovalStatusSchema>;
 
 export const ApprovalRecordSchema = z.object({
@@ -30,11 +31,13 @@ export const ApprovalRecordSchema = z.object({
   /** web (the signed link) or cli (IAM credentials). */
   channel: z.string().optional(),
   failure: z.string().optional(),
+  /** Reference (first characters of the key) of the request that replaced this one. */
+  supersededBy: z.string().optional(),
 });
 export type ApprovalRecord = z.infer<typeof ApprovalRecordSchema>;
 
 /** Why an approval was refused; stable codes for logs, the timeline and the HTTP status. */
-export type ApprovalRefusal = 'unknown' | 'already_decided' | 'expired' | 'bad_signature' | 'malformed';
+export type ApprovalRefusal = 'unknown' | 'already_decided' | 'superseded' | 'expired' | 'bad_signature' | 'malformed';
 
 export class ApprovalRefusedError extends RefusedError {
   constructor(
@@ -161,6 +164,9 @@ export class ApprovalStore {
       // dynalite does not return the item on a failed condition: read it to say why.
       const record = await this.get(approvalKey);
       if (!record) throw new ApprovalRefusedError('unknown', 'no such approval');
+      if (record.status === 'superseded') {
+        throw new ApprovalRefusedError('superseded', 'this approval request was replaced by a newer one for the same step: use the latest link or `firebreak approve`', record);
+      }
       if (record.status !== 'pending') {
         throw new ApprovalRefusedError('already_decided', `this approval was already used (${record.status} by ${record.decidedBy ?? 'unknown'} at ${record.decidedAt ?? '?'})`, record);
       }
@@ -187,6 +193,30 @@ export class ApprovalStore {
       .catch((error: unknown) => {
         if (!isConditionFailure(error)) throw error;
       });
+  }
+
+  /**
+   * Retires a pending request that a newer one for the same incident and step replaces. Conditional on `pending`: a
+   * request decided meanwhile keeps its decision. `by` is the newer request's reference. Returns whether this call
+   * retired it.
+   */
+  async supersede(approvalKey: string, by: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: approvalPk(approvalKey), sk: REQUEST_SK },
+          UpdateExpression: 'SET #status = :superseded, supersededBy = :by',
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':superseded': 'superseded', ':pending': 'pending', ':by': by },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return false;
+    }
   }
 
   /** The decision could not be delivered to Step Functions (execution timed out or stopped). */

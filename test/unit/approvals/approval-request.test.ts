@@ -66,6 +66,38 @@ describe('approval-request handler', () => {
     expect(message.text).toContain('Approve or reject: https://abc123.lambda-url.us-east-1.on.aws/?id=');
   });
 
+  it('a retried gate (new task token, same step) retires the earlier request: only the latest link works', async () => {
+    // Prepare: the first attempt stored its request; Step Functions retried the task with a new token.
+    const { incident, publisher, approvals, handler, repository } = await setup();
+    await handler({ incidentId: incident.incidentId, step: 'DeactivateAccessKey', taskToken: TASK_TOKEN });
+    const firstKey = approvalKeyOf(new URL(publisher.sent[0]!.json.links.approval!).searchParams.get('id')!);
+    // Act
+    await handler({ incidentId: incident.incidentId, step: 'DeactivateAccessKey', taskToken: `${TASK_TOKEN}-retry` });
+    // Assert: one pending request, holding the live token; the first one refuses a decision and says why.
+    const pending = await approvals.pendingForIncident(incident.incidentId, 'DeactivateAccessKey');
+    expect(pending.map((record) => record.taskToken)).toEqual([`${TASK_TOKEN}-retry`]);
+    await expect(approvals.decide(firstKey, { status: 'approved', by: 'alice', channel: 'web' })).rejects.toMatchObject({ refusal: 'superseded' });
+    expect(await approvals.get(firstKey)).toMatchObject({ status: 'superseded', supersededBy: pending[0]!.approvalKey.slice(0, 12) });
+    const requested = (await repository.timeline(incident.incidentId)).filter((entry) => entry.kind === 'approval_requested');
+    expect(requested.at(-1)!.message).toContain('replaces 1 earlier request for this step');
+    // The live one is decided normally.
+    await expect(approvals.decide(pending[0]!.approvalKey, { status: 'approved', by: 'alice', channel: 'web' })).resolves.toMatchObject({ status: 'approved' });
+  });
+
+  it('a request for another step leaves the pending one alone; a decided request is never retired', async () => {
+    const { incident, publisher, approvals, handler } = await setup();
+    await handler({ incidentId: incident.incidentId, step: 'DeactivateAccessKey', taskToken: TASK_TOKEN });
+    const firstKey = approvalKeyOf(new URL(publisher.sent[0]!.json.links.approval!).searchParams.get('id')!);
+    await approvals.decide(firstKey, { status: 'rejected', by: 'bob', channel: 'cli' });
+
+    await handler({ incidentId: incident.incidentId, step: 'DeactivateAccessKey', taskToken: `${TASK_TOKEN}-2` });
+    await handler({ incidentId: incident.incidentId, step: 'RevokeSessions', taskToken: `${TASK_TOKEN}-3` });
+
+    expect(await approvals.get(firstKey)).toMatchObject({ status: 'rejected', decidedBy: 'bob' });
+    expect((await approvals.pendingForIncident(incident.incidentId)).map((record) => record.step).sort()).toEqual(['DeactivateAccessKey', 'RevokeSessions']);
+    expect(await approvals.supersede(firstKey, 'someone')).toBe(false);
+  });
+
   it('without an approval endpoint (local runtime) points at the CLI and sends no link', async () => {
     const { incident, publisher, handler } = await setup(null);
 
