@@ -28,6 +28,8 @@ export interface CloudTrailPattern {
   readonly globalServices?: boolean;
   /** Detection rules this pattern serves: listed in the rule's description, so an operator sees why it exists. */
   readonly rules?: readonly string[];
+  /** Set on a pattern with no content filter: the rules that need every CloudTrail management event. */
+  readonly unfilteredRules?: readonly string[];
   readonly pattern: Readonly<Record<string, unknown>>;
 }
 
@@ -127,6 +129,16 @@ export class Ingestion extends Construct {
         // Without this state a rule never sees read-only management events (Get*/List*/Describe*).
         (rule.node.defaultChild as events.CfnRule).addPropertyOverride('State', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
       }
+    }
+
+    // A rule that constrains neither eventSource nor eventName sends every management event of the account to the
+    // detector: a cost the deployer should choose knowingly, not discover on the bill.
+    const unfiltered = [...new Set(cloudTrailPatterns.flatMap((pattern) => pattern.unfilteredRules ?? []))];
+    if (unfiltered.length > 0) {
+      Annotations.of(this).addWarningV2(
+        'firebreak:cloudtrail-unfiltered',
+        `Detection rule(s) ${unfiltered.join(', ')} constrain neither eventSource nor eventName: every CloudTrail management event will invoke the detect function. Add them to detection.disabledRules in firebreak.config.json unless that volume is intended.`,
+      );
     }
 
     const region = Stack.of(this).region;

@@ -176,6 +176,17 @@ describe('CloudTrail rules deliver each event once', () => {
     assertDisjoint(synthesized);
   });
 
+  it('warns at synth when a rule needs every CloudTrail event (SigmaHQ pack on), naming the rule; silent by default', () => {
+    // Prepare / Act
+    const withSigma = synthFirebreak({ config: { detection: { packs: ['builtin', 'sigmahq'] } } });
+    const byDefault = synthFirebreak();
+    // Assert
+    const warnings = Annotations.fromStack(withSigma.stack).findWarning('*', Match.stringLikeRegexp('every CloudTrail management event'));
+    expect(warnings).toHaveLength(1);
+    expect(JSON.stringify(warnings[0]!.entry.data)).toContain('aws-cloudtrail-imds-malicious-usage');
+    expect(Annotations.fromStack(byDefault.stack).findWarning('*', Match.stringLikeRegexp('every CloudTrail management event'))).toEqual([]);
+  });
+
   it('route iam:CreateAccessKey (mutating prefix and IAM rules both want it) through one write rule', () => {
     const createAccessKey = cloudTrailEnvelope(pantherRecord('cloudtrail/panther-analysis-tests/aws_iam_user_key_created.tests.json', 'CreateAccessKey'));
     expect(matchingRules(createAccessKey)).toEqual([expect.stringMatching(/^CloudTrailWrite\d+$/)]);

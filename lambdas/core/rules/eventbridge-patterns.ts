@@ -441,14 +441,23 @@ export interface NamedCloudTrailPattern extends GeneratedPattern {
   name: string;
   /** Alias of readOnlyEvents, the shape lib/ingestion.ts's CloudTrailPattern uses. */
   readOnly: boolean;
+  /** On a pattern with no content filter: the rules that make it receive every CloudTrail management event. */
+  unfilteredRules?: string[];
 }
 
 /** Named patterns for the given rules (infra: `cloudTrailPatternsFor(activeRules())`). */
 export function cloudTrailPatternsFor(rules: readonly RuleIR[]): NamedCloudTrailPattern[] {
   const counters = { write: 0, read: 0 };
-  return generateCloudTrailPatterns(rules).patterns.map((p) => {
+  const { patterns, unfiltered } = generateCloudTrailPatterns(rules);
+  return patterns.map((p) => {
     const kind = p.readOnlyEvents ? 'read' : 'write';
     counters[kind] += 1;
-    return { ...p, name: `CloudTrail${p.readOnlyEvents ? 'ReadOnly' : 'Write'}${counters[kind]}`, readOnly: p.readOnlyEvents };
+    const catchAll = unfiltered.length > 0 && p.pattern.detail === undefined;
+    return {
+      ...p,
+      name: `CloudTrail${p.readOnlyEvents ? 'ReadOnly' : 'Write'}${counters[kind]}`,
+      readOnly: p.readOnlyEvents,
+      ...(catchAll ? { unfilteredRules: [...unfiltered] } : {}),
+    };
   });
 }
