@@ -1,4 +1,4 @@
-import type { AwsClients } from '../aws/clients.js';
+import type { AwsClients, TargetAccess } from '../aws/clients.js';
 import type { FirebreakConfig } from '../core/config/firebreak-config.js';
 import { ValidationError } from '../core/errors.js';
 import type { ActionRecord, TimelineEntry } from '../core/incidents/incident.js';
@@ -6,6 +6,7 @@ import { parseOrThrow } from '../core/zod-issues.js';
 import type { ActionRecordWrite } from '../store/incident-repository.js';
 import type { ActionContext, ActionLogger, ActionResult, AnyAction } from '../actions/action.js';
 import { isThrottlingError, errorMessage } from '../actions/aws-errors.js';
+import { awsCall } from '../actions/aws-session.js';
 import { findAction } from '../actions/registry.js';
 import { ActionFailedError, ActionThrottledError } from './act-errors.js';
 import { ActPayloadSchema } from './act-payload.js';
@@ -62,6 +63,22 @@ function earlierChangeKept(write: ActionRecordWrite, result: ActionResult): { at
 }
 
 const stillInEffect = (earlier: { at: string }) => `; the change made at ${earlier.at} is still in effect and stays recorded for rollback`;
+
+/**
+ * A dry run in a member account shows the AssumeRole it would make first, as one of its exact calls. A real run's calls are
+ * the action's own (the role's credentials are cached across steps, so AssumeRole is not made on every step); the session's
+ * role is named in the summary or reason instead.
+ */
+function viaRole(result: ActionResult, access: Extract<TargetAccess, { via: 'role' }>, dryRun: boolean): ActionResult {
+  if (dryRun && result.status === 'done' && result.calls.length > 0) {
+    return { ...result, calls: [awsCall('sts', 'AssumeRole', access.assumeRole), ...result.calls] };
+  }
+  if (dryRun) return result;
+  const via = ` (as ${access.roleArn}, session ${access.assumeRole.RoleSessionName})`;
+  if (result.status === 'done') return { ...result, summary: result.summary + via };
+  if (result.status === 'failed') return { ...result, cause: result.cause + via };
+  return result;
+}
 
 /**
  * Runs one registered action for an incident: derive and validate its params from the finding, run it (dry-run when
@@ -141,9 +158,24 @@ export function createActHandler(deps: ActHandlerDeps): ActHandler {
     }
     const params: unknown = parsed.data;
     const target = action.target(params);
+    // The session names the incident, so the member account's CloudTrail says which incident each call was for.
+    const awsTarget = { accountId: payload.accountId, region: payload.region, session: payload.incidentId };
+    const access = deps.clients.access(awsTarget);
+    if (access.via === 'refused') {
+      // Never with the home credentials: the same names in the wrong account are someone else's resources.
+      const result: ActionResult = {
+        status: 'skipped',
+        reason: access.reason,
+        refused: true,
+        escalation: `contain it in account ${payload.accountId} by hand, or configure memberAccounts and deploy the member role there`,
+        calls: [],
+      };
+      await record(target, result);
+      return { ...result, actionId: action.id, target, dryRun };
+    }
     const ctx: ActionContext = {
       clients: deps.clients,
-      target: { accountId: payload.accountId, region: payload.region },
+      target: awsTarget,
       dryRun,
       incidentId: payload.incidentId,
       allowlists: deps.config.allowlists,
@@ -161,6 +193,7 @@ export function createActHandler(deps: ActHandlerDeps): ActHandler {
       }
       throw error;
     }
+    if (access.via === 'role') result = viaRole(result, access, dryRun);
     deps.logger?.info('action finished', { actionId: action.id, target, status: result.status, dryRun });
     const earlier = await record(target, result);
     if (earlier) deps.logger?.warn('an earlier run of this action changed the target: its record is kept', { actionId: action.id, target, status: result.status, earlierChangeAt: earlier.at });

@@ -1,6 +1,17 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CLIENT_NAMES, createAwsClients, type AwsClients, type AwsTarget, type ClientName, type ClientOf } from '../../lambdas/aws/clients.js';
+import {
+  AccountRefusedError,
+  CLIENT_NAMES,
+  createAwsClients,
+  targetAccess,
+  type AwsClients,
+  type AwsTarget,
+  type ClientName,
+  type ClientOf,
+  type TargetAccess,
+} from '../../lambdas/aws/clients.js';
+import type { MemberAccountsConfig } from '../../lambdas/core/config/member-accounts-config.js';
 import { localCredentials } from './embedded-dynamodb.js';
 
 /**
@@ -65,6 +76,29 @@ export class DryRunAwsClients implements AwsClients {
 
   documentClient(): DynamoDBDocumentClient {
     return this.real.documentClient();
+  }
+
+  /** Like the Lambdas other than act: every target with the function's own credentials. */
+  access(_target: AwsTarget): TargetAccess {
+    return { via: 'home' };
+  }
+
+  /**
+   * The act function's view (lambdas/act/handler.ts): targets outside the local stack's account are reached through the
+   * member role (`access` says which AssumeRole, so a dry run shows it) or refused, exactly as deployed. Calls stay
+   * intercepted: no credentials are ever resolved.
+   */
+  crossAccount(memberAccounts: MemberAccountsConfig | undefined): AwsClients {
+    const cross = { homeAccountId: this.options.accountId, memberAccounts };
+    return {
+      access: (target) => targetAccess(target, cross),
+      get: (name, target) => {
+        const how = targetAccess(target, cross);
+        if (how.via === 'refused') throw new AccountRefusedError(how.reason);
+        return this.get(name, target);
+      },
+      documentClient: () => this.documentClient(),
+    };
   }
 
   get<N extends ClientName>(name: N, target: AwsTarget): ClientOf<N> {

@@ -56,7 +56,7 @@ export async function rollbackIncident(options: RollbackOptions): Promise<Rollba
     const now = clock();
     const ctx: ActionContext = {
       clients: options.clients,
-      target: { accountId: incident.accountId, region: incident.region },
+      target: { accountId: incident.accountId, region: incident.region, session: incident.incidentId },
       dryRun: options.dryRun,
       incidentId: incident.incidentId,
       // Rollback restores; allowlists only ever stop containment.

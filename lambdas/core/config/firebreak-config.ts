@@ -9,6 +9,7 @@ import { DetectionConfigSchema, DEFAULT_DETECTION_CONFIG } from '../detection/de
 import { CircuitBreakerConfigSchema } from '../routing/circuit-breaker-policy.js';
 import { COMPLIANCE_FRAMEWORKS } from '../compliance/compliance-framework.js';
 import { SIEM_PLATFORMS } from '../siem/siem-platform.js';
+import { MemberAccountsConfigSchema } from './member-accounts-config.js';
 
 /**
  * Playbooks that exist. A mode for any other id is rejected: a setting that does nothing must never be accepted silently.
@@ -125,6 +126,8 @@ export const FirebreakConfigSchema = z.strictObject({
   detection: DetectionConfigSchema.default(DEFAULT_DETECTION_CONFIG),
   /** Blast-radius limit on automatic containments per account and window; beyond it playbooks wait for approval. */
   circuitBreaker: CircuitBreakerConfigSchema,
+  /** Delegated-admin deployments: the role to assume in member accounts. Absent = act only in Firebreak's own account. */
+  memberAccounts: MemberAccountsConfigSchema.optional(),
 }, unknownKeyError);
 export type FirebreakConfig = z.infer<typeof FirebreakConfigSchema>;
 export type FirebreakConfigInput = z.input<typeof FirebreakConfigSchema>;
