@@ -196,9 +196,12 @@ interface Observation {
   readonly context: CloudTrailDetectContext;
 }
 
-/** The event time as findings carry it (ISO 8601 with milliseconds); built only for events that yield a finding. */
+/**
+ * The event time as findings carry it (ISO 8601 with milliseconds); built only for events that yield a finding. Called
+ * after timestampMillis accepted the time, which it does exactly when toIsoTimestamp does.
+ */
 function isoTimeOf(core: CloudTrailRecordCore): string {
-  return toIsoTimestamp(core.eventTime) ?? new Date(timestampMillis(core.eventTime)).toISOString();
+  return toIsoTimestamp(core.eventTime)!;
 }
 
 function planFor(correlation: CorrelationRuleIR, override: CorrelationOverride | undefined): CorrelationPlan {
