@@ -5,6 +5,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { FirebreakError } from '../lambdas/core/errors.js';
 import { loadConfigFromContext } from '../lib/config.js';
 import { FirebreakStack } from '../lib/firebreak-stack.js';
+import { MEMBER_ROLE_STACK_ID, MemberRoleStack, RESPONDER_ROLE_CONTEXT_KEY } from '../lib/member-account-role.js';
 import { PLAYBOOKS } from '../lib/playbooks/index.js';
 
 const app = new App();
@@ -20,6 +21,14 @@ try {
       ? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION ?? 'us-east-1' }
       : undefined,
   });
+
+  // The member-account role, only when asked for: `cdk synth FirebreakMemberRole -c firebreakResponderRoleArn=<the
+  // Firebreak stack's ResponderRoleArn output>`, then deployed to the member accounts (e.g. a service-managed StackSet).
+  const responderRoleArn: unknown = app.node.tryGetContext(RESPONDER_ROLE_CONTEXT_KEY);
+  if (responderRoleArn !== undefined) {
+    if (typeof responderRoleArn !== 'string') throw new FirebreakError(`context ${RESPONDER_ROLE_CONTEXT_KEY}: expected a role ARN`);
+    new MemberRoleStack(app, MEMBER_ROLE_STACK_ID, { config, responderRoleArn });
+  }
 
   // cdk-nag AwsSolutions on every synth: an unacknowledged finding is an error annotation, and the CLI fails on it.
   Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));

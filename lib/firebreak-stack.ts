@@ -1,13 +1,13 @@
 import { ArnFormat, Aws, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
-import { actionIds, actionPermissions } from '../lambdas/actions/registry.js';
+import { actionIds } from '../lambdas/actions/registry.js';
 import { ValidationError } from '../lambdas/core/errors.js';
 import type { FunctionKind } from '../lambdas/core/playbook-contract.js';
 import type { PlaybookDefinition } from '../lambdas/core/playbooks/playbook-definition.js';
 import { Approvals } from './approvals.js';
+import { grantAssumeMemberRole, grantContainment } from './containment-policy.js';
 import { DeadLetterAlarms } from './dead-letter-alarms.js';
 import type { LoadedConfig } from './config.js';
 import { IncidentStore } from './incident-store.js';
@@ -35,6 +35,8 @@ export const STACK_OUTPUTS = {
   playbookStateMachineArns: 'PlaybookStateMachineArns',
   approvalUrl: 'ApprovalUrl',
   rollbackStateMachineArn: 'RollbackStateMachineArn',
+  /** Only with memberAccounts configured. */
+  responderRoleArn: 'ResponderRoleArn',
 } as const;
 
 /**
@@ -88,7 +90,7 @@ export class FirebreakStack extends Stack {
         }),
       );
     }
-    this.grantContainment(act);
+    this.grantContainment(act, config);
 
     this.approvals = new Approvals(this, 'Approvals', {
       config,
@@ -169,38 +171,18 @@ export class FirebreakStack extends Stack {
 
   /**
    * The act function may call exactly the APIs the registered actions declare (lambdas/actions/registry.ts), so the policy
-   * cannot drift from the code.
+   * cannot drift from the code; with memberAccounts, it may also assume the member role (and nothing else in STS).
    */
-  private grantContainment(act: ResponderFunction): void {
-    const permissions = actionPermissions();
-    permissions.forEach((permission, index) => {
-      act.role.addToPolicy(
-        new iam.PolicyStatement({
-          sid: `Containment${index}`,
-          actions: [...permission.actions],
-          resources: [...(permission.resources ?? ['*'])],
-          ...(permission.conditions ? { conditions: permission.conditions as Record<string, unknown> } : {}),
-        }),
-      );
+  private grantContainment(act: ResponderFunction, config: LoadedConfig): void {
+    grantContainment(act.role);
+    const memberAccounts = config.config.memberAccounts;
+    if (!memberAccounts) return;
+    grantAssumeMemberRole(act.role, memberAccounts);
+    // The member-account stack (lib/member-account-role.ts) trusts this role: `-c firebreakResponderRoleArn=<this output>`.
+    new CfnOutput(this, STACK_OUTPUTS.responderRoleArn, {
+      value: act.role.roleArn,
+      description: 'Role of the act function: the principal every member-account role trusts (FirebreakMemberRole stack)',
     });
-    // Containment targets whichever user or role a finding names, so resources are patterns like `arn:*:iam::*:user/*`.
-    const wildcardResources = [...new Set(permissions.flatMap((permission) => permission.resources ?? ['*']))].filter((resource) =>
-      resource.includes('*'),
-    );
-    if (wildcardResources.length > 0) {
-      NagSuppressions.addResourceSuppressions(
-        act.role,
-        [
-          {
-            id: 'AwsSolutions-IAM5',
-            reason:
-              'Containment acts on whichever IAM user, role or resource a finding names, so the actions declared in lambdas/actions/registry.ts are scoped by resource type, not by ARNs known at deploy time; allowlists, dry-run and the approval gate limit what they touch.',
-            appliesTo: wildcardResources.map((resource) => `Resource::${resource}`),
-          },
-        ],
-        true,
-      );
-    }
   }
 }
 
