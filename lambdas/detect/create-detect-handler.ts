@@ -7,16 +7,19 @@ import type { ScoredFinding } from '../core/detection/detection-types.js';
 import { FirebreakError } from '../core/errors.js';
 import type { Finding } from '../core/findings/finding.js';
 import type { Incident, TimelineEntry } from '../core/incidents/incident.js';
+import { NOTIFY_ONLY_PLAYBOOK, type PlaybookTakeover } from '../core/incidents/playbook-takeover.js';
 import { PlaybookInputSchema, type PlaybookInput } from '../core/playbook-contract.js';
 import { modeAfterBreaker, type BreakerAdmission, type CircuitBreaker } from '../core/routing/circuit-breaker-policy.js';
 import { routeFinding, type Route } from '../core/routing/route-finding.js';
 import type { CorrelationWindowStore } from '../core/rules/correlation-window.js';
-import { incidentIdFor, type OpenOrJoinInput, type OpenOrJoinOutcome } from '../store/incident-repository.js';
+import { incidentIdFor, type OpenOrJoinInput, type OpenOrJoinOutcome, type TakeoverOutcome } from '../store/incident-repository.js';
 
 /** The part of IncidentRepository the detect handler uses (structural, so tests and the local runtime pass the real one). */
 export interface DetectRepository {
   openOrJoin(input: OpenOrJoinInput): Promise<{ outcome: OpenOrJoinOutcome; incident: Incident }>;
   setExecution(incidentId: string, executionArn: string): Promise<void>;
+  /** Hands a notify-only incident to a joining finding's playbook; exactly one of concurrent callers gets `taken: true`. */
+  takeOverPlaybook(incidentId: string, takeover: PlaybookTakeover): Promise<TakeoverOutcome>;
   appendTimeline(incidentId: string, entry: Omit<TimelineEntry, 'at'> & { at?: string }): Promise<void>;
   timeline(incidentId: string): Promise<TimelineEntry[]>;
 }
@@ -181,7 +184,7 @@ export function createDetectHandler(deps: DetectHandlerDeps): DetectHandler {
    * A finding joined an open incident (same principal, key or resource within the window): responders hear about the new
    * activity. The notify function aggregates bursts per incident, so a flood of joins is one digest, not one message each.
    */
-  const notifyJoined = async (incident: Incident, finding: Finding): Promise<void> => {
+  const notifyJoined = async (incident: Incident, finding: Finding, playbookStarted?: Record<string, unknown>): Promise<void> => {
     if (!deps.notifyFunctionName || incident.mode === 'off') return;
     const lambda = deps.clients.get('lambda', { accountId: 'self', region: homeRegion() });
     await lambda.send(
@@ -189,10 +192,75 @@ export function createDetectHandler(deps: DetectHandlerDeps): DetectHandler {
         FunctionName: deps.notifyFunctionName,
         InvocationType: 'Event',
         Payload: new TextEncoder().encode(
-          JSON.stringify({ incidentId: incident.incidentId, event: 'updated', detail: { joined: { dedupKey: finding.dedupKey, type: finding.type, title: finding.title } } }),
+          JSON.stringify({
+            incidentId: incident.incidentId,
+            event: 'updated',
+            detail: { joined: { dedupKey: finding.dedupKey, type: finding.type, title: finding.title }, ...(playbookStarted ? { playbookStarted } : {}) },
+          }),
         ),
       }),
     );
+  };
+
+  /**
+   * A finding routed to a containment playbook joined (or, on a retry, already belongs to) an incident that a notify-only
+   * finding opened: the stronger route takes over and its playbook starts — once, whoever else joins at the same time
+   * (takeOverPlaybook is a conditional write). Nothing starts when the incident already has a playbook, is resolved or
+   * closed, or the playbook is off; a first join says so on the timeline, a re-delivery only in the log.
+   */
+  const takeOver = async (
+    incident: Incident,
+    finding: Finding,
+    route: Route,
+    mode: PlaybookMode,
+    scored: ScoredFinding,
+    outcome: OpenOrJoinOutcome,
+    breaker?: BreakerAdmission,
+  ): Promise<{ incident: Incident; executionArn?: string; playbookStarted?: Record<string, unknown> }> => {
+    const log = { incidentId: incident.incidentId, dedupKey: finding.dedupKey, route: route.playbook, incidentPlaybook: incident.playbook };
+    const notStarted = async (reason: string) => {
+      logger.info('joining finding routes to a containment playbook: not started', { ...log, reason });
+      if (outcome !== 'joined') return;
+      await deps.repository.appendTimeline(incident.incidentId, {
+        actor: 'firebreak',
+        kind: 'playbook_not_started',
+        message: `${finding.type} routes to playbook ${route.playbook} (${route.reason}); not started: ${reason}`,
+        data: { dedupKey: finding.dedupKey, playbook: route.playbook, mode, reason },
+      });
+    };
+    if (incident.playbook !== NOTIFY_ONLY_PLAYBOOK) {
+      // The incident's own playbook handles it; a different one is worth a line on the timeline, the same one only a log line.
+      if (incident.playbook === route.playbook) {
+        logger.info('joined an incident that already has this playbook: not started again', { ...log, executionArn: incident.executionArn });
+        return { incident };
+      }
+      await notStarted(`the incident already has playbook ${incident.playbook} (${incident.mode} mode${incident.executionArn ? `, ${incident.executionArn}` : ''})`);
+      return { incident };
+    }
+    if (mode === 'off' || mode === 'notify') {
+      // notify mode (a sample finding, or the configured mode) would contain nothing: responders hear of the join as usual.
+      await notStarted(mode === 'off' ? `playbook ${route.playbook} is off in the configuration` : `playbook ${route.playbook} would run in notify mode: nothing to contain`);
+      return { incident };
+    }
+    const result = await deps.repository.takeOverPlaybook(incident.incidentId, {
+      finding,
+      playbook: route.playbook,
+      mode,
+      riskScore: scored.riskScore,
+      routeReason: route.reason,
+    });
+    if (!result.taken) {
+      await notStarted(result.reason);
+      return { incident: result.incident };
+    }
+    await routedEntry(result.incident, route, mode, scored, breaker);
+    const executionArn = await startPlaybook(result.incident);
+    logger.info('containment playbook took over a notify-only incident', { ...log, playbook: route.playbook, mode, executionArn });
+    return {
+      incident: result.incident,
+      ...(executionArn ? { executionArn } : {}),
+      playbookStarted: { playbook: route.playbook, mode, dryRun: deps.config.dryRun, reason: route.reason, ...(executionArn ? { executionArn } : {}) },
+    };
   };
 
   const handleFinding = async (scored: ScoredFinding): Promise<FindingOutcome> => {
@@ -210,7 +278,7 @@ export function createDetectHandler(deps: DetectHandlerDeps): DetectHandler {
         : undefined;
     mode = modeAfterBreaker(mode, breaker);
     const finding = route.escalate ? escalated(scored.finding, route.escalate) : scored.finding;
-    const { outcome, incident } = await deps.repository.openOrJoin({
+    const opened = await deps.repository.openOrJoin({
       finding,
       riskScore: scored.riskScore,
       correlationKey: scored.correlationKey,
@@ -219,11 +287,23 @@ export function createDetectHandler(deps: DetectHandlerDeps): DetectHandler {
       retentionDays: deps.config.retentionDays,
       correlationWindowSeconds: windowSeconds,
     });
-    const log = { ...base, incidentId: incident.incidentId, outcome, playbook: incident.playbook, mode: incident.mode };
+    const { outcome } = opened;
+    let { incident } = opened;
     let executionArn = incident.executionArn;
     const isPrimary = incident.primaryFinding.dedupKey === finding.dedupKey;
     const startsHere = outcome === 'created' || (outcome === 'duplicate' && !executionArn && isPrimary);
-    if (outcome === 'joined') await notifyJoined(incident, finding);
+    // A join, or a re-delivery of one into a still notify-only incident (the first delivery failed before the takeover).
+    const joinsToContain =
+      route.playbook !== NOTIFY_ONLY_PLAYBOOK && (outcome === 'joined' || (outcome === 'duplicate' && !isPrimary && incident.playbook === NOTIFY_ONLY_PLAYBOOK));
+    if (joinsToContain) {
+      const taken = await takeOver(incident, finding, route, mode, scored, outcome, breaker);
+      incident = taken.incident;
+      if (taken.executionArn) executionArn = taken.executionArn;
+      if (outcome === 'joined' || taken.playbookStarted) await notifyJoined(incident, finding, taken.playbookStarted);
+    } else if (outcome === 'joined') {
+      await notifyJoined(incident, finding);
+    }
+    const log = { ...base, incidentId: incident.incidentId, outcome, playbook: incident.playbook, mode: incident.mode };
     if (startsHere && incident.playbook === 'notify-only' && incident.mode !== 'off') {
       if (outcome === 'created') await routedEntry(incident, route, mode, scored);
       await notifyOnly(incident, outcome);

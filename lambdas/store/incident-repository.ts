@@ -22,6 +22,7 @@ import {
   type TimelineEntry,
 } from '../core/incidents/incident.js';
 import { isActive, planTransition } from '../core/incidents/lifecycle.js';
+import { NOTIFY_ONLY_PLAYBOOK, planTakeover, takeoverRefusal, type PlaybookTakeover } from '../core/incidents/playbook-takeover.js';
 
 /*
  * Item families of the workflow in the single table (pk / sk):
@@ -84,6 +85,11 @@ export interface ListQuery {
  * What writeActionRecord did: wrote the record, or kept the stored one (a real `done`) that the record would have hidden.
  */
 export type ActionRecordWrite = { readonly written: true } | { readonly written: false; readonly kept?: ActionRecord };
+
+/** Whether a joining finding's playbook took over a notify-only incident (see takeOverPlaybook). */
+export type TakeoverOutcome =
+  | { readonly taken: true; readonly incident: Incident }
+  | { readonly taken: false; readonly incident: Incident; readonly reason: string };
 
 /** The optimistic lock on an incident was lost: someone else changed it between our read and our write. */
 export class VersionConflictError extends ConflictError {}
@@ -706,6 +712,58 @@ export class IncidentRepository {
       if (isConditionFailure(error)) throw new NotFoundError(`incident ${incidentId} not found`, { cause: error });
       throw error;
     }
+  }
+
+  /**
+   * Hands a notify-only incident to the playbook of a finding that joined it (see core/incidents/playbook-takeover.ts):
+   * one conditional write sets the playbook, mode, primary finding (the playbook's finding) and the raised severity, only
+   * while the incident is active, still notify-only and has no execution. Of concurrent joins exactly one wins, so exactly
+   * one caller starts the playbook; the others get `taken: false` with the reason. The winner's timeline says why
+   * containment starts late.
+   */
+  async takeOverPlaybook(incidentId: string, takeover: PlaybookTakeover): Promise<TakeoverOutcome> {
+    const current = await this.getOrThrow(incidentId);
+    const refused = takeoverRefusal(current);
+    if (refused) return { taken: false, incident: current, reason: refused };
+    const at = this.clock().toISOString();
+    const plan = planTakeover(current, takeover);
+    const names: Record<string, string> = { '#status': 'status', '#playbook': 'playbook', '#version': 'version' };
+    const values: Record<string, unknown> = {
+      ':notifyOnly': NOTIFY_ONLY_PLAYBOOK,
+      ':resolved': 'resolved',
+      ':closed': 'closed',
+      ':one': 1,
+      ':now': at,
+      ':gsi2pk': severityGsiPk(plan.set.severity),
+    };
+    const sets = Object.entries(plan.set).map(([field, value], index) => {
+      names[`#f${index}`] = field;
+      values[`:v${index}`] = value;
+      return `#f${index} = :v${index}`;
+    });
+    let updated: Incident;
+    try {
+      const result = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: incidentPk(incidentId), sk: INCIDENT_SK },
+          UpdateExpression: `SET ${sets.join(', ')}, gsi2pk = :gsi2pk, updatedAt = :now, #version = #version + :one`,
+          ConditionExpression:
+            'attribute_exists(pk) AND #playbook = :notifyOnly AND attribute_not_exists(executionArn) AND NOT (#status IN (:resolved, :closed))',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      updated = toIncident(result.Attributes ?? {});
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const now = await this.getOrThrow(incidentId);
+      return { taken: false, incident: now, reason: takeoverRefusal(now) ?? 'the incident changed while the playbook was being handed over' };
+    }
+    // Only the one winning write gets here, so the entry is written once (sequenced, so it sorts after the join it follows).
+    await this.appendTimeline(incidentId, { at, actor: 'firebreak', kind: 'playbook_takeover', message: plan.message, data: plan.data });
+    return { taken: true, incident: updated };
   }
 
   /** Marks the SLA escalation once; false when it was already marked (another sweep sent it). */

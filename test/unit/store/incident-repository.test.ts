@@ -387,6 +387,59 @@ describe('actions, execution, escalation', () => {
   });
 });
 
+describe('takeOverPlaybook', () => {
+  const notifyOnlyIncident = async () => {
+    const opener = guardDutyIamFinding({ dedupKey: 'cloudtrail:iam-user-created:1', type: 'iam-user-created', product: 'Firebreak', source: 'cloudtrail', severity: { label: 'LOW', normalized: 30 } });
+    return (await repo.openOrJoin(input({ finding: opener, playbook: 'notify-only', mode: 'notify', riskScore: 30 }))).incident;
+  };
+  const takeover = (dedupKey: string) => ({
+    finding: guardDutyIamFinding({ dedupKey }),
+    playbook: 'credential-compromise',
+    mode: 'approve' as const,
+    riskScore: 80,
+    routeReason: 'GuardDuty credential finding',
+  });
+
+  it('hands a notify-only incident to exactly one of many concurrent takers, raising severity and risk (GSI too)', async () => {
+    // Prepare
+    const incident = await notifyOnlyIncident();
+    now = new Date('2026-11-25T10:07:00.000Z');
+    // Act
+    const results = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((key) => repo.takeOverPlaybook(incident.incidentId, takeover(`guardduty:${key}`))));
+    // Assert
+    const winners = results.filter((result) => result.taken);
+    expect(winners).toHaveLength(1);
+    const winner = winners[0]!.incident;
+    expect(winner).toMatchObject({ playbook: 'credential-compromise', mode: 'approve', severity: 'HIGH', riskScore: 80, version: 2, updatedAt: '2026-11-25T10:07:00.000Z' });
+    for (const loser of results.filter((result) => !result.taken)) {
+      expect(loser).toMatchObject({ taken: false, reason: 'the incident already has playbook credential-compromise (approve mode)' });
+    }
+    expect(await repo.getOrThrow(incident.incidentId)).toEqual(winner);
+    expect((await repo.list({ severity: 'HIGH' })).map((i) => i.incidentId)).toEqual([incident.incidentId]);
+    const entries = (await repo.timeline(incident.incidentId)).filter((entry) => entry.kind === 'playbook_takeover');
+    expect(entries).toHaveLength(1);
+    expect(entries[0]!.data).toMatchObject({ to: { dedupKey: winner.primaryFinding.dedupKey }, severity: { from: 'LOW', to: 'HIGH' } });
+  });
+
+  it('refuses an incident that has an execution, a playbook of its own, or is resolved, writing nothing', async () => {
+    // Prepare
+    const running = await notifyOnlyIncident();
+    await repo.setExecution(running.incidentId, 'arn:aws:states:us-east-1:1:execution:pb:x');
+    const owned = (await repo.openOrJoin(input({ correlationKey: 'other' , finding: guardDutyIamFinding({ dedupKey: 'guardduty:own' }) }))).incident;
+    // Act
+    const first = await repo.takeOverPlaybook(running.incidentId, takeover('guardduty:x'));
+    const second = await repo.takeOverPlaybook(owned.incidentId, takeover('guardduty:y'));
+    await repo.transition(running.incidentId, 'resolved', { actor: 'alice' });
+    const third = await repo.takeOverPlaybook(running.incidentId, takeover('guardduty:z'));
+    // Assert
+    expect(first).toMatchObject({ taken: false, reason: 'the incident already has a playbook run (notify-only, arn:aws:states:us-east-1:1:execution:pb:x)' });
+    expect(second).toMatchObject({ taken: false, reason: 'the incident already has playbook credential-compromise (approve mode)' });
+    expect(third).toMatchObject({ taken: false, reason: 'the incident is resolved' });
+    expect(await repo.getOrThrow(running.incidentId)).toMatchObject({ playbook: 'notify-only', severity: 'LOW' });
+    expect((await repo.timeline(running.incidentId)).some((entry) => entry.kind === 'playbook_takeover')).toBe(false);
+  });
+});
+
 describe('list', () => {
   it('lists by status, severity and time through the GSIs, newest first', async () => {
     const make = async (key: string, at: string, label: 'HIGH' | 'CRITICAL') => {
