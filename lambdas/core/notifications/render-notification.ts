@@ -4,6 +4,16 @@ import { incidentDurations } from '../incidents/lifecycle.js';
 import type { NotificationEvent } from './notification-event.js';
 import { stepErrorText } from './step-error.js';
 
+/**
+ * `updated` detail from the detect Lambda when a joining finding's playbook took over a notify-only incident
+ * (lambdas/detect/create-detect-handler.ts): the message must not say "the playbook is not started again".
+ */
+function playbookStartedOf(detail: unknown): { playbook: string; mode: string; dryRun: boolean } | undefined {
+  const started = (detail as { playbookStarted?: { playbook?: unknown; mode?: unknown; dryRun?: unknown } } | null | undefined)?.playbookStarted;
+  if (typeof started?.playbook !== 'string' || typeof started.mode !== 'string') return undefined;
+  return { playbook: started.playbook, mode: started.mode, dryRun: started.dryRun === true };
+}
+
 /** Links a message can carry; each is optional (the local runtime has no console). */
 export interface NotificationLinks {
   /** Opaque one-time approval page (never the task token). */
@@ -152,8 +162,13 @@ function whatFirebreakDid(context: NotificationContext, actions: readonly Action
         : `opened the incident; the ${incident.playbook} playbook (${playbookPurpose(incident.playbook)}) runs in ${incident.mode} mode.`;
     case 'notify_only':
       return `opened the incident and changed nothing (playbook ${incident.playbook} is in notify mode).`;
-    case 'updated':
+    case 'updated': {
+      const started = playbookStartedOf(context.detail);
+      if (started) {
+        return `a correlated finding routed to the ${started.playbook} playbook joined this incident, which had no containment playbook: started ${started.playbook} in ${started.mode} mode${started.dryRun ? ' (dry run: nothing will be changed)' : ''}, which ${playbookPurpose(started.playbook)}.`;
+      }
       return `added the new activity to this incident (${incident.findingKeys.length} finding(s), seen ${incident.occurrences ?? 1} times in all, last at ${incident.lastSeenAt ?? incident.primaryFinding.lastSeen}); the playbook is not started again.`;
+    }
     case 'approval_requested':
       return `paused the ${incident.playbook} playbook before step ${context.step ?? '?'}; it ${playbookPurpose(incident.playbook)} once approved.`;
     case 'contained':

@@ -7,6 +7,7 @@ import { createAwsClients } from '../../../lambdas/aws/clients.js';
 import { parseFirebreakConfig, type FirebreakConfigInput } from '../../../lambdas/core/config/firebreak-config.js';
 import { detectEvents } from '../../../lambdas/core/detection/detect-events.js';
 import type { Finding } from '../../../lambdas/core/findings/finding.js';
+import { renderNotification } from '../../../lambdas/core/notifications/render-notification.js';
 import { PlaybookInputSchema } from '../../../lambdas/core/playbook-contract.js';
 import { createDetectHandler, DetectBatchError, type DetectRepository } from '../../../lambdas/detect/create-detect-handler.js';
 import { CircuitBreakerStore } from '../../../lambdas/store/circuit-breaker-store.js';
@@ -167,6 +168,13 @@ describe('a containment finding joining a notify-only incident', () => {
         },
       },
     ]);
+    // What responders read (the notify Lambda renders the same request): containment started, not "not started again".
+    const text = renderNotification({ incident, event: 'updated', detail: notifications()[1].detail }).text;
+    expect(text).toContain(
+      'What Firebreak did: a correlated finding routed to the credential-compromise playbook joined this incident, which had no containment playbook: ' +
+        'started credential-compromise in approve mode (dry run: nothing will be changed), which ',
+    );
+    expect(text).not.toContain('not started again');
   });
 
   it('starts exactly one execution when two containment findings join at the same time', async () => {
