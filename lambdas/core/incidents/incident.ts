@@ -13,7 +13,9 @@ export const TimelineEntrySchema = z.object({
   /** Machine-readable kind: opened, finding_added, action_planned, action_done, action_skipped, action_failed,
    * approval_requested, approved, rejected, notified, status_changed, escalated, rolled_back, rollback_skipped,
    * dry_run_completed (a run that only rehearsed: the status stays), partly_dry_run (a contained run with dry-run steps),
-   * action_record_kept (a later skipped/failed attempt did not replace the record of a real change) ... */
+   * action_record_kept (a later skipped/failed attempt did not replace the record of a real change), playbook_takeover (a
+   * joining finding's containment playbook took over a notify-only incident), playbook_not_started (a joining finding's
+   * playbook did not start, with the reason) ... */
   kind: z.string(),
   message: z.string(),
   data: z.record(z.string(), z.unknown()).optional(),
@@ -56,7 +58,10 @@ export const IncidentSchema = z.object({
   remediation: z.string().optional(),
   /** Dedup keys of every contributing finding. */
   findingKeys: z.array(z.string()),
-  /** The finding that opened it (playbook input). */
+  /**
+   * The finding the response is about (playbook input): the one that opened it, or the joining finding whose containment
+   * playbook took over a notify-only incident (core/incidents/playbook-takeover.ts; the opener stays in findingKeys).
+   */
   primaryFinding: FindingSchema,
   executionArn: z.string().optional(),
   /** Latest time any contributing finding was seen (re-deliveries with a higher count move it). */

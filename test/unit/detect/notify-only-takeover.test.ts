@@ -23,6 +23,15 @@ const ACCOUNT = '883606788610';
 const read = (path: string) => JSON.parse(readFileSync(new URL(`../../fixtures/${path}`, import.meta.url), 'utf8'));
 const CREATE_USER = (read('containment/cloudtrail-iam-user-api-records.json').Records as Record<string, unknown>[]).find((r) => r.eventName === 'CreateUser')!;
 const CREDENTIAL_EVENT = read('integration/guardduty-iam-credential-finding.json');
+const SG_OPENED = read('integration/cloudtrail-sg-opened-to-world.json');
+
+/** The security-group change (network-exposure playbook) as if made with ci-deployer's key. */
+function securityGroupOpenedWithTheKey() {
+  const record = structuredClone(SG_OPENED) as Record<string, unknown>;
+  record.userIdentity = { type: 'IAMUser', principalId: 'AIDAJQABLZS4A3QDU576Q', arn: `arn:aws:iam::${ACCOUNT}:user/ci-deployer`, accountId: ACCOUNT, accessKeyId: KEY, userName: 'ci-deployer' };
+  record.recipientAccountId = ACCOUNT;
+  return record;
+}
 
 /** The CreateUser call as if made with ci-deployer's key in the GuardDuty finding's account and region. */
 function createUserWithTheKey() {
@@ -206,6 +215,24 @@ describe('a containment finding joining a notify-only incident', () => {
     expect(report.findings[0]).toMatchObject({ outcome: 'joined', incidentId, executionArn: expect.stringContaining(incidentId) });
     expect(startCalls()).toHaveLength(1);
     expect(logs.find((entry) => entry.message === 'joined an incident that already has this playbook: not started again')?.extra).toMatchObject({ incidentId, route: 'credential-compromise' });
+  });
+
+  it('starts nothing when the incident already runs another containment playbook, and says so on the timeline', async () => {
+    // Prepare: the credential finding opened the incident and started its playbook.
+    const { handler, repository } = await setup();
+    const opened = await handler(guardDuty('exfil-1'));
+    const incidentId = opened.findings[0]!.incidentId!;
+    // Act
+    const report = await handler(securityGroupOpenedWithTheKey());
+    // Assert
+    const joined = report.findings.find((finding) => finding.route.playbook === 'network-exposure');
+    expect(joined).toMatchObject({ outcome: 'joined', incidentId });
+    expect(startCalls()).toHaveLength(1);
+    expect(await repository.getOrThrow(incidentId)).toMatchObject({ playbook: 'credential-compromise', primaryFinding: { type: 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS' } });
+    const notStarted = (await repository.timeline(incidentId)).filter((entry) => entry.kind === 'playbook_not_started');
+    expect(notStarted.map((entry) => entry.data?.reason)).toEqual([
+      `the incident already has playbook credential-compromise (approve mode, arn:aws:states:us-east-1:111122223333:execution:CredentialCompromise:${incidentId})`,
+    ]);
   });
 
   it('starts nothing for a closed incident: the finding opens its own incident, the closed one stays notify-only', async () => {
