@@ -84,11 +84,13 @@ export class DryRunAwsClients implements AwsClients {
   }
 
   /**
-   * The act function's view (lambdas/act/handler.ts): targets outside the local stack's account are reached through the
-   * member role (`access` says which AssumeRole, so a dry run shows it) or refused, exactly as deployed. Calls stay
-   * intercepted: no credentials are ever resolved.
+   * The act function's view (lambdas/act/handler.ts). With memberAccounts, targets outside the local stack's account are
+   * reached through the member role (`access` says which AssumeRole, so a dry run shows it) or refused, as deployed. Without
+   * it, the local stack's invented account cannot stand for yours, so every account is served as its own and a replay of
+   * your events still shows their plan. Calls stay intercepted either way: no credentials are ever resolved.
    */
-  crossAccount(memberAccounts: MemberAccountsConfig | undefined): AwsClients {
+  forAct(memberAccounts: MemberAccountsConfig | undefined): AwsClients {
+    if (!memberAccounts) return this;
     const cross = { homeAccountId: this.options.accountId, memberAccounts };
     return {
       access: (target) => targetAccess(target, cross),

@@ -80,9 +80,7 @@ export function createLocalHandler(fn: TemplateFunction, deps: LocalHandlerDeps)
     case 'act': {
       // As lambdas/act/handler.ts: one function, two operations (a playbook step, or the rollback state machine's task).
       const localConfig = { ...deps.config, dryRun: true };
-      // With memberAccounts, findings of other accounts plan their AssumeRole (or are refused) as deployed. Without it the
-      // local stack's invented account cannot stand for yours, so a replay of your own events still shows their plan.
-      const clients = deps.config.memberAccounts ? deps.clients.crossAccount(deps.config.memberAccounts) : deps.clients;
+      const clients = deps.clients.forAct(deps.config.memberAccounts);
       const act = createActHandler({ clients, repository, config: localConfig, now: deps.clock, logger });
       const rollback = createRollbackHandler({ clients, repository, config: localConfig, now: deps.clock });
       return async (payload) => {

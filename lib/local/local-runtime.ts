@@ -381,7 +381,7 @@ export class LocalRuntime {
         ...(record ? { requestedAt: record.requestedAt, validUntil: new Date(record.validUntil * 1000).toISOString() } : {}),
         wouldRun:
           incident && playbook
-            ? planAfterGate(playbook, task.stateName, incident, { clients: this.clients, config: this.config.config, now: this.clock() })
+            ? planAfterGate(playbook, task.stateName, incident, { clients: this.clients.forAct(this.config.config.memberAccounts), config: this.config.config, now: this.clock() })
             : [],
       };
     });

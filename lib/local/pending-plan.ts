@@ -1,4 +1,5 @@
 import type { AwsCall } from '../../lambdas/actions/action.js';
+import { awsCall } from '../../lambdas/actions/aws-session.js';
 import { findAction } from '../../lambdas/actions/registry.js';
 import type { AwsClients } from '../../lambdas/aws/clients.js';
 import type { FirebreakConfig } from '../../lambdas/core/config/firebreak-config.js';
@@ -9,9 +10,14 @@ import type { PlaybookDefinition } from '../../lambdas/core/playbooks/playbook-d
 export interface PlannedStep {
   readonly step: string;
   readonly actionId: string;
-  /** `planned`: these exact calls; `not-applicable`: the action does not apply to this finding (it will skip itself). */
-  readonly status: 'planned' | 'not-applicable' | 'unknown-action';
+  /**
+   * `planned`: these exact calls; `not-applicable`: the action does not apply to this finding (it will skip itself);
+   * `refused`: the finding's account cannot be reached (another account without memberAccounts, or one not allowed).
+   */
+  readonly status: 'planned' | 'not-applicable' | 'unknown-action' | 'refused';
   readonly calls: readonly AwsCall[];
+  /** Why, when refused. */
+  readonly reason?: string;
   readonly requiresApproval: boolean;
 }
 
@@ -35,14 +41,19 @@ export function planAfterGate(
     if (!action) return { step: step.name, actionId: step.actionId, status: 'unknown-action', calls: [], requiresApproval };
     const params = action.paramsFromFinding(finding);
     if (params === undefined) return { step: step.name, actionId: step.actionId, status: 'not-applicable', calls: [], requiresApproval };
+    // As the act handler: the member account's role is assumed first (or the account refused) before any action call.
+    const target = { accountId: finding.accountId, region: finding.region, session: incident.incidentId };
+    const access = context.clients.access(target);
+    if (access.via === 'refused') return { step: step.name, actionId: step.actionId, status: 'refused', calls: [], reason: access.reason, requiresApproval };
     const calls = action.plan(params, {
       clients: context.clients,
-      target: { accountId: finding.accountId, region: finding.region },
+      target,
       dryRun: true,
       incidentId: incident.incidentId,
       allowlists: context.config.allowlists,
       now: context.now,
     });
-    return { step: step.name, actionId: step.actionId, status: 'planned', calls, requiresApproval };
+    const assumeRole = access.via === 'role' && calls.length > 0 ? [awsCall('sts', 'AssumeRole', access.assumeRole)] : [];
+    return { step: step.name, actionId: step.actionId, status: 'planned', calls: [...assumeRole, ...calls], requiresApproval };
   });
 }

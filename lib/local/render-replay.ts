@@ -74,7 +74,8 @@ export function renderReplay(result: ReplayResult, source: string): string {
       for (const step of pending.wouldRun) {
         const gate = step.requiresApproval ? ' [asks for its own approval first]' : '';
         if (step.status !== 'planned') {
-          out(`    ${step.step} (${step.actionId}): ${step.status === 'not-applicable' ? 'does not apply to this finding' : 'unknown action'}${gate}`);
+          const why = step.status === 'not-applicable' ? 'does not apply to this finding' : step.status === 'refused' ? `refused: ${step.reason ?? ''}` : 'unknown action';
+          out(`    ${step.step} (${step.actionId}): ${why}${gate}`);
           continue;
         }
         out(`    ${step.step} (${step.actionId})${gate}${step.calls.length === 0 ? ': no call' : ''}`);
