@@ -322,4 +322,29 @@ describe('a containment finding joining a notify-only incident', () => {
     expect(inputs[0]).toBe(inputs[1]);
     expect((await repository.getOrThrow(incidentId)).executionArn).toBe(retry.findings[0]!.executionArn);
   });
+  it('takes over on the retry when the first delivery failed between the join and the takeover', async () => {
+    // Prepare: the first takeover attempt fails (e.g. DynamoDB throttled) after the finding joined.
+    let failures = 1;
+    const { handler, repository } = await setup(BASE_CONFIG, (real) => ({
+      openOrJoin: (input) => real.openOrJoin(input),
+      setExecution: (id, arn) => real.setExecution(id, arn),
+      takeOverPlaybook: async (id, takeover) => {
+        if (failures-- > 0) throw Object.assign(new Error('Rate of requests exceeds the allowed throughput'), { name: 'ProvisionedThroughputExceededException' });
+        return real.takeOverPlaybook(id, takeover);
+      },
+      appendTimeline: (id, entry) => real.appendTimeline(id, entry),
+      timeline: (id) => real.timeline(id),
+    }));
+    const incidentId = await openNotifyOnly(handler);
+    const first = await handler(guardDuty('exfil-1')).catch((error: unknown) => error);
+    // Act
+    const retry = await handler(guardDuty('exfil-1'));
+    // Assert
+    expect(first).toBeInstanceOf(DetectBatchError);
+    expect(retry.findings[0]).toMatchObject({ outcome: 'duplicate', incidentId, executionArn: expect.stringContaining(incidentId) });
+    expect(startCalls()).toHaveLength(1);
+    expect(JSON.parse(startCalls()[0]!.input!)).toMatchObject({ incidentId, playbook: 'credential-compromise', finding: { type: 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS' } });
+    expect((await repository.timeline(incidentId)).filter((entry) => entry.kind === 'playbook_takeover')).toHaveLength(1);
+    expect(notifications().filter((n) => n.event === 'updated').map((n) => n.detail.playbookStarted?.playbook)).toEqual(['credential-compromise']);
+  });
 });
