@@ -1,4 +1,4 @@
-import type { AwsClients, TargetAccess } from '../aws/clients.js';
+import type { AwsClients } from '../aws/clients.js';
 import type { FirebreakConfig } from '../core/config/firebreak-config.js';
 import { ValidationError } from '../core/errors.js';
 import type { ActionRecord, TimelineEntry } from '../core/incidents/incident.js';
@@ -6,7 +6,7 @@ import { parseOrThrow } from '../core/zod-issues.js';
 import type { ActionRecordWrite } from '../store/incident-repository.js';
 import type { ActionContext, ActionLogger, ActionResult, AnyAction } from '../actions/action.js';
 import { isThrottlingError, errorMessage } from '../actions/aws-errors.js';
-import { awsCall } from '../actions/aws-session.js';
+import { throughMemberRole } from '../actions/member-role-calls.js';
 import { findAction } from '../actions/registry.js';
 import { ActionFailedError, ActionThrottledError } from './act-errors.js';
 import { ActPayloadSchema } from './act-payload.js';
@@ -63,22 +63,6 @@ function earlierChangeKept(write: ActionRecordWrite, result: ActionResult): { at
 }
 
 const stillInEffect = (earlier: { at: string }) => `; the change made at ${earlier.at} is still in effect and stays recorded for rollback`;
-
-/**
- * A dry run in a member account shows the AssumeRole it would make first, as one of its exact calls. A real run's calls are
- * the action's own (the role's credentials are cached across steps, so AssumeRole is not made on every step); the session's
- * role is named in the summary or reason instead.
- */
-function viaRole(result: ActionResult, access: Extract<TargetAccess, { via: 'role' }>, dryRun: boolean): ActionResult {
-  if (dryRun && result.status === 'done' && result.calls.length > 0) {
-    return { ...result, calls: [awsCall('sts', 'AssumeRole', access.assumeRole), ...result.calls] };
-  }
-  if (dryRun) return result;
-  const via = ` (as ${access.roleArn}, session ${access.assumeRole.RoleSessionName})`;
-  if (result.status === 'done') return { ...result, summary: result.summary + via };
-  if (result.status === 'failed') return { ...result, cause: result.cause + via };
-  return result;
-}
 
 /**
  * Runs one registered action for an incident: derive and validate its params from the finding, run it (dry-run when
@@ -170,8 +154,8 @@ export function createActHandler(deps: ActHandlerDeps): ActHandler {
         escalation: `contain it in account ${payload.accountId} by hand, or configure memberAccounts and deploy the member role there`,
         calls: [],
       };
-      await record(target, result);
-      return { ...result, actionId: action.id, target, dryRun };
+      const earlier = await record(target, result);
+      return { ...result, actionId: action.id, target, dryRun, ...(earlier ? { earlierChange: earlier } : {}) };
     }
     const ctx: ActionContext = {
       clients: deps.clients,
@@ -193,7 +177,7 @@ export function createActHandler(deps: ActHandlerDeps): ActHandler {
       }
       throw error;
     }
-    if (access.via === 'role') result = viaRole(result, access, dryRun);
+    result = throughMemberRole(result, access, dryRun);
     deps.logger?.info('action finished', { actionId: action.id, target, status: result.status, dryRun });
     const earlier = await record(target, result);
     if (earlier) deps.logger?.warn('an earlier run of this action changed the target: its record is kept', { actionId: action.id, target, status: result.status, earlierChangeAt: earlier.at });

@@ -3,6 +3,7 @@ import type { ActionRecord, Incident, TimelineEntry } from '../../core/incidents
 import type { PlaybookDefinition } from '../../core/playbooks/playbook-definition.js';
 import type { ActionContext, ActionResult, AnyAction } from '../action.js';
 import { errorMessage, errorName } from '../aws-errors.js';
+import { throughMemberRole } from '../member-role-calls.js';
 import { findAction as registryFind } from '../registry.js';
 
 export interface RollbackRepository {
@@ -68,7 +69,7 @@ export async function rollbackIncident(options: RollbackOptions): Promise<Rollba
       result = { status: 'failed', cause: `no action '${record.actionId}' in this version of Firebreak`, errorName: 'NotFoundError', calls: [] };
     } else {
       try {
-        result = await action.rollback(record, ctx);
+        result = throughMemberRole(await action.rollback(record, ctx), options.clients.access(ctx.target), options.dryRun);
       } catch (error) {
         // Throttling propagates from actions so Step Functions can retry; here it is one failed step among others.
         result = { status: 'failed', cause: errorMessage(error), errorName: errorName(error), calls: [] };

@@ -3,8 +3,7 @@ import { GetUserCommand, IAMClient, ListAccessKeysCommand, ListAttachedUserPolic
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createActHandler } from '../../../lambdas/act/handler.js';
-import { homeFromFunctionArn } from '../../../lambdas/act/handler.js';
+import { createActHandler, createRollbackHandler, homeFromFunctionArn } from '../../../lambdas/act/handler.js';
 import { createAwsClients } from '../../../lambdas/aws/clients.js';
 import { parseFirebreakConfig } from '../../../lambdas/core/config/firebreak-config.js';
 import type { Finding } from '../../../lambdas/core/findings/finding.js';
@@ -51,9 +50,9 @@ async function openIncident(subject: Finding = finding): Promise<string> {
   return incident.incidentId;
 }
 
-function handlerWith(config: Record<string, unknown>) {
+function depsWith(config: Record<string, unknown>) {
   const parsed = parseFirebreakConfig(config);
-  return createActHandler({
+  return {
     // As lambdas/act/handler.ts builds them at cold start, with the home account read from the function's own ARN.
     clients: createAwsClients({
       homeRegion: 'us-east-1',
@@ -64,23 +63,38 @@ function handlerWith(config: Record<string, unknown>) {
     repository,
     config: parsed,
     now: () => NOW,
+  };
+}
+
+const handlerWith = (config: Record<string, unknown>) => createActHandler(depsWith(config));
+
+function memberStsIssues() {
+  sts.on(AssumeRoleCommand).resolves({
+    Credentials: { AccessKeyId: 'ASIAMEMBER', SecretAccessKey: 'member-secret', SessionToken: 'member-token', Expiration: new Date(NOW.getTime() + 900_000) },
   });
+}
+
+function keyIs(status: 'Active' | 'Inactive') {
+  iam.on(GetUserCommand).resolves({ User: { UserName: USER, Arn: `arn:aws:iam::${MEMBER}:user/${USER}`, UserId: 'AIDA', Path: '/', CreateDate: new Date(0) } });
+  iam.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: [{ UserName: USER, AccessKeyId: KEY, Status: status }] });
+  iam.on(ListAttachedUserPoliciesCommand).resolves({ AttachedPolicies: [] });
 }
 
 function payload(incidentId: string, dryRun: boolean, subject: Finding = finding) {
   return { incidentId, actionId: ACTION, dryRun, accountId: subject.accountId, region: subject.region, finding: subject };
 }
 
+beforeAll(async () => {
+  table = await startTestTable();
+  repository = new IncidentRepository(table.doc, table.tableName, () => NOW);
+});
+afterAll(async () => table.stop());
+beforeEach(() => {
+  iam.reset();
+  sts.reset();
+});
+
 describe('act handler in member accounts', () => {
-  beforeAll(async () => {
-    table = await startTestTable();
-    repository = new IncidentRepository(table.doc, table.tableName, () => NOW);
-  });
-  afterAll(async () => table.stop());
-  beforeEach(() => {
-    iam.reset();
-    sts.reset();
-  });
 
   it('without memberAccounts, a finding of another account is skipped with the reason, and nothing is called anywhere', async () => {
     // Prepare
@@ -190,6 +204,44 @@ describe('act handler in member accounts', () => {
     const [record] = await repository.actions(incidentId);
     expect(record?.status).toBe('failed');
     expect(record?.reason).toMatch(/^AccessDenied: .*sts:AssumeRole.* \(as arn:aws:iam::222222222222:role\/FirebreakResponder, session firebreak-/);
+  });
+});
+
+describe('rollback in member accounts', () => {
+
+  it('undoes a member-account containment through the member role; its dry run shows the AssumeRole first', async () => {
+    // Prepare: the key was deactivated for real in the member account.
+    const config = { dryRun: false, memberAccounts: {} };
+    const incidentId = await openIncident();
+    memberStsIssues();
+    keyIs('Active');
+    iam.on(UpdateAccessKeyCommand).resolves({});
+    await handlerWith(config)(payload(incidentId, false));
+    iam.reset();
+    sts.reset();
+    memberStsIssues();
+    keyIs('Inactive');
+    iam.on(UpdateAccessKeyCommand).callsFake(async (_input, getClient) => {
+      const credentials = await (getClient().config.credentials as () => Promise<{ accessKeyId: string }>)();
+      expect(credentials.accessKeyId).toBe('ASIAMEMBER');
+      return {};
+    });
+    const rollback = createRollbackHandler(depsWith(config));
+    const session = `firebreak-${incidentId}`;
+    // Act
+    const rehearsal = await rollback({ operation: 'rollback', incidentId, dryRun: true });
+    const real = await rollback({ operation: 'rollback', incidentId, dryRun: false });
+    // Assert
+    expect(rehearsal.steps.map((step) => step.result.calls)).toEqual([
+      [
+        { service: 'sts', operation: 'AssumeRole', params: { RoleArn: `arn:aws:iam::${MEMBER}:role/FirebreakResponder`, RoleSessionName: session, DurationSeconds: 900 } },
+        { service: 'iam', operation: 'UpdateAccessKey', params: { UserName: USER, AccessKeyId: KEY, Status: 'Active' } },
+      ],
+    ]);
+    expect(real.counts).toEqual({ done: 1, skipped: 0, failed: 0 });
+    expect(real.steps[0]?.result.status === 'done' && real.steps[0].result.summary).toContain(`(as arn:aws:iam::${MEMBER}:role/FirebreakResponder, session ${session})`);
+    expect(iam.commandCalls(UpdateAccessKeyCommand).map((call) => call.args[0].input)).toEqual([{ UserName: USER, AccessKeyId: KEY, Status: 'Active' }]);
+    expect(sts.commandCalls(AssumeRoleCommand).map((call) => call.args[0].input.RoleSessionName)).toEqual([session]);
   });
 });
 
