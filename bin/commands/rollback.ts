@@ -1,5 +1,5 @@
 import { rollbackIncident, type RollbackOutcome } from '../../lambdas/actions/rollback/rollback-incident.js';
-import { FirebreakError } from '../../lambdas/core/errors.js';
+import { FirebreakError, RefusedError } from '../../lambdas/core/errors.js';
 import { PLAYBOOKS } from '../../lib/playbooks/index.js';
 import { UsageError, type CliCommand } from './command.js';
 import { BACKEND_NOTE, BACKEND_OPTIONS, BACKEND_USAGE, defaultBackendEnvironment, openWorkflowBackend, parseCommandArgs, type BackendEnvironment } from './workflow-backend.js';
@@ -36,6 +36,20 @@ export function createRollbackCommand(env: BackendEnvironment = defaultBackendEn
       try {
         if (!backend.clients) throw new FirebreakError(`${backend.description} offers no AWS clients for rollback`);
         const incident = await backend.repository.getOrThrow(incidentId);
+        if (backend.direct) {
+          // The caller's credentials reach one account; containment in another (a member account, contained through
+          // its Firebreak role) must not be "undone" against the wrong account.
+          const callerAccount = await backend.direct.callerAccountId();
+          if (incident.accountId !== callerAccount) {
+            const stateMachine = backend.direct.rollbackStateMachineArn;
+            throw new RefusedError(
+              `incident ${incidentId} was contained in account ${incident.accountId}, your credentials act in ${callerAccount}: ` +
+                (stateMachine
+                  ? `start the stack's rollback state machine, which acts there through the member role: aws stepfunctions start-execution --state-machine-arn ${stateMachine} --input '{"incidentId":"${incidentId}","dryRun":${values['dry-run']},"actor":"${await backend.actor()}"}'`
+                  : `use credentials for account ${incident.accountId}`),
+            );
+          }
+        }
         const outcome = await rollbackIncident({
           clients: backend.clients,
           repository: backend.repository,

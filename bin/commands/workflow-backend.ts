@@ -25,6 +25,12 @@ export interface WorkflowBackend {
   readonly clients?: AwsClients;
   /** Who is acting: the caller's IAM ARN (STS), or the local user. */
   actor(): Promise<string>;
+  /**
+   * A deployed stack only: the account the caller's credentials act in, and the stack's rollback state machine (which
+   * acts in member accounts through their Firebreak role). Direct calls with the caller's credentials can only undo
+   * containment in that one account.
+   */
+  readonly direct?: { callerAccountId(): Promise<string>; rollbackStateMachineArn?: string };
   /** After a decision: lets a local playbook run on to its next stop. */
   afterDecision(incidentId: string): Promise<void>;
   close(): Promise<void>;
@@ -49,6 +55,7 @@ export interface BackendEnvironment {
 export const DEFAULT_STACK_NAME = 'Firebreak';
 /** Output names of lib/firebreak-stack.ts STACK_OUTPUTS that the workflow commands need. */
 const TABLE_OUTPUT = 'IncidentTableName';
+const ROLLBACK_OUTPUT = 'RollbackStateMachineArn';
 
 export const defaultBackendEnvironment: BackendEnvironment = {
   awsClients: (region) => createAwsClients({ homeRegion: region }),
@@ -112,6 +119,14 @@ async function openStackBackend(options: BackendOptions, env: BackendEnvironment
   const doc = clients.documentClient();
   const home = { accountId: 'self', region };
   let actor: Promise<string> | undefined;
+  const actorArn = (): Promise<string> =>
+    (actor ??= env
+      .sts(region)
+      .send(new GetCallerIdentityCommand({}))
+      .then((identity) => {
+        if (!identity.Arn) throw new FirebreakError('STS returned no caller ARN');
+        return identity.Arn;
+      }));
   return {
     description: `stack ${stackName} (${region})`,
     repository: new IncidentRepository(doc, tableName),
@@ -119,14 +134,12 @@ async function openStackBackend(options: BackendOptions, env: BackendEnvironment
     responder: sfnTaskResponder(clients.get('sfn', home)),
     securityHub: new SecurityHubWorkflowSync(clients),
     clients,
-    actor: () =>
-      (actor ??= env
-        .sts(region)
-        .send(new GetCallerIdentityCommand({}))
-        .then((identity) => {
-          if (!identity.Arn) throw new FirebreakError('STS returned no caller ARN');
-          return identity.Arn;
-        })),
+    direct: {
+      // arn:aws:sts::<account>:assumed-role/...: the account is the ARN's fifth field.
+      callerAccountId: async () => (await actorArn()).split(':')[4] ?? '',
+      ...(outputs[ROLLBACK_OUTPUT] ? { rollbackStateMachineArn: outputs[ROLLBACK_OUTPUT] } : {}),
+    },
+    actor: () => actorArn(),
     afterDecision: async () => undefined,
     close: async () => undefined,
   };

@@ -133,6 +133,25 @@ describe('firebreak rollback', () => {
     expect((await repository.actions(incidentId)).map((r) => r.status)).toEqual(['done', 'done']);
   });
 
+  it('refuses an incident contained in another account than the caller\'s, pointing at the rollback state machine', async () => {
+    // Prepare: the caller's credentials are for the security account; the incident was contained in a member account.
+    const incidentId = await containedIncident();
+    sts.on(GetCallerIdentityCommand).resolves({ Arn: 'arn:aws:sts::999999999999:assumed-role/SecOps/alice' });
+    const stateMachine = 'arn:aws:states:us-east-1:999999999999:stateMachine:FirebreakRollback';
+    cfn.on(DescribeStacksCommand).resolves({
+      Stacks: [{ StackName: 'Firebreak', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [{ OutputKey: 'IncidentTableName', OutputValue: tableName }, { OutputKey: 'RollbackStateMachineArn', OutputValue: stateMachine }] }],
+    });
+    // Act
+    const run = await runCli(createRollbackCommand(env), [incidentId, ...STACK]);
+    // Assert: one line, exit 2, no IAM call, the records untouched.
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`was contained in account ${ACCOUNT}, your credentials act in 999999999999`);
+    expect(run.stderr).toContain(`aws stepfunctions start-execution --state-machine-arn ${stateMachine}`);
+    expect(run.stderr.split('\n')).toHaveLength(1);
+    expect(iam.calls()).toHaveLength(0);
+    expect((await repository.actions(incidentId)).map((r) => r.status)).toEqual(['done', 'done']);
+  });
+
   it('an unknown incident or a missing id is one clear line, exit 2', async () => {
     expect(await runCli(createRollbackCommand(env), STACK)).toMatchObject({ code: 2, stderr: expect.stringContaining('rollback needs an incident id') });
     expect(await runCli(createRollbackCommand(env), ['inc-nope', ...STACK])).toMatchObject({ code: 2, stderr: expect.stringContaining('inc-nope') });
