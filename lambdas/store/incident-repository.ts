@@ -22,6 +22,7 @@ import {
   type TimelineEntry,
 } from '../core/incidents/incident.js';
 import { isActive, planTransition } from '../core/incidents/lifecycle.js';
+import { SEVERITY_ORDER } from '../core/findings/severity.js';
 import { NOTIFY_ONLY_PLAYBOOK, planTakeover, takeoverRefusal, type PlaybookTakeover } from '../core/incidents/playbook-takeover.js';
 
 /*
@@ -320,8 +321,57 @@ export class IncidentRepository {
         message: `Correlated finding joined: ${finding.title} (${finding.severity.label}) on ${input.correlationKey}`,
         data: { dedupKey: finding.dedupKey, type: finding.type, count: finding.count },
       });
+      await this.raiseSeverity(incidentId, finding.severity.label, input.riskScore, finding.dedupKey);
     }
     return { outcome: 'joined', incident: await this.getOrThrow(incidentId) };
+  }
+
+  /**
+   * An incident is as severe as its most severe finding: a joining finding above the incident's severity raises it (and
+   * its bySeverity index entry, and with it the response-time target the SLA sweep applies). Conditional on the stored
+   * severity still being lower, so concurrent joins only ever raise it; the one raising write records it on the timeline.
+   */
+  private async raiseSeverity(incidentId: string, label: SeverityLabel, riskScore: number, dedupKey: string): Promise<void> {
+    const lower = SEVERITY_ORDER.slice(0, SEVERITY_ORDER.indexOf(label));
+    if (lower.length > 0) {
+      const values: Record<string, unknown> = { ':label': label, ':gsi2pk': severityGsiPk(label), ':now': this.clock().toISOString(), ':one': 1 };
+      lower.forEach((l, i) => (values[`:l${i}`] = l));
+      try {
+        const result = await this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: incidentPk(incidentId), sk: INCIDENT_SK },
+            UpdateExpression: 'SET severity = :label, gsi2pk = :gsi2pk, updatedAt = :now, #version = #version + :one',
+            ConditionExpression: `attribute_exists(pk) AND severity IN (${lower.map((_, i) => `:l${i}`).join(', ')})`,
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: values,
+            ReturnValues: 'UPDATED_OLD',
+          }),
+        );
+        await this.appendTimeline(incidentId, {
+          actor: 'firebreak',
+          kind: 'severity_raised',
+          message: `Severity raised from ${String(result.Attributes?.severity ?? 'lower')} to ${label} by a joining finding`,
+          data: { from: result.Attributes?.severity, to: label, dedupKey },
+        });
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+    const score = Math.max(0, Math.min(100, riskScore));
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: incidentPk(incidentId), sk: INCIDENT_SK },
+          UpdateExpression: 'SET riskScore = :score',
+          ConditionExpression: 'attribute_exists(pk) AND riskScore < :score',
+          ExpressionAttributeValues: { ':score': score },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      });
   }
 
   /** Adds the finding's key and count to the incident once; false when it was already there. */

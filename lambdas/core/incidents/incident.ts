@@ -15,7 +15,7 @@ export const TimelineEntrySchema = z.object({
    * dry_run_completed (a run that only rehearsed: the status stays), partly_dry_run (a contained run with dry-run steps),
    * action_record_kept (a later skipped/failed attempt did not replace the record of a real change), playbook_takeover (a
    * joining finding's containment playbook took over a notify-only incident), playbook_not_started (a joining finding's
-   * playbook did not start, with the reason) ... */
+   * playbook did not start, with the reason), severity_raised (a joining finding more severe than the incident) ... */
   kind: z.string(),
   message: z.string(),
   data: z.record(z.string(), z.unknown()).optional(),

@@ -151,13 +151,15 @@ describe('a containment finding joining a notify-only incident', () => {
 
     const timeline = await repository.timeline(incidentId);
     const kinds = timeline.map((entry) => entry.kind);
-    expect(kinds.slice(kinds.indexOf('finding_added'))).toEqual(['finding_added', 'playbook_takeover', 'routed', 'playbook_started']);
+    // The join itself raises the severity (the incident is as severe as its worst finding); the takeover then hands over.
+    expect(kinds.slice(kinds.indexOf('finding_added'))).toEqual(['finding_added', 'severity_raised', 'playbook_takeover', 'routed', 'playbook_started']);
     const takeover = timeline.find((entry) => entry.kind === 'playbook_takeover')!;
     expect(takeover.message).toBe(
       'containment starts late: GuardDuty UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS (HIGH) joined this incident, which ' +
         'Firebreak iam-user-created had opened with no containment playbook (notify only); its route takes over: ' +
-        'GuardDuty credential finding: deactivate the key / revoke the sessions of the principal — playbook credential-compromise in approve mode; severity LOW → HIGH',
+        'GuardDuty credential finding: deactivate the key / revoke the sessions of the principal — playbook credential-compromise in approve mode',
     );
+    expect(timeline.find((entry) => entry.kind === 'severity_raised')!.message).toBe('Severity raised from LOW to HIGH by a joining finding');
     expect(takeover.data).toMatchObject({ from: { playbook: 'notify-only', mode: 'notify' }, to: { playbook: 'credential-compromise', mode: 'approve' } });
 
     expect(notifications()).toEqual([
@@ -271,7 +273,8 @@ describe('a containment finding joining a notify-only incident', () => {
     // Assert
     expect(report.findings[0]).toMatchObject({ outcome: 'joined', incidentId });
     expect(startCalls()).toHaveLength(0);
-    expect(await repository.getOrThrow(incidentId)).toMatchObject({ status: 'resolved', playbook: 'notify-only', severity: 'LOW' });
+    // The finding joined while the incident was active, so its severity counts; no playbook starts.
+    expect(await repository.getOrThrow(incidentId)).toMatchObject({ status: 'resolved', playbook: 'notify-only', severity: 'HIGH' });
     const notStarted = (await repository.timeline(incidentId)).filter((entry) => entry.kind === 'playbook_not_started');
     expect(notStarted.map((entry) => entry.message)).toEqual([
       'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS routes to playbook credential-compromise (GuardDuty credential finding: deactivate the key / revoke the sessions of the principal); not started: the incident is resolved',

@@ -123,6 +123,39 @@ describe('openOrJoin', () => {
     expect((await repo.timeline(first.incident.incidentId)).map((entry) => entry.kind)).toEqual(['opened', 'finding_added']);
   });
 
+  it('a more severe joining finding raises the incident (severity, its index, risk score) and says so; a milder one does not', async () => {
+    // Prepare: a HIGH incident.
+    const first = await repo.openOrJoin(input());
+    const critical = guardDutyIamFinding({ dedupKey: 'guardduty:critical', severity: { label: 'CRITICAL', normalized: 95, original: 9.5 } });
+    const low = guardDutyIamFinding({ dedupKey: 'guardduty:low', severity: { label: 'LOW', normalized: 20, original: 2 } });
+    // Act
+    const raised = await repo.openOrJoin(input({ finding: critical, riskScore: 95 }));
+    const milder = await repo.openOrJoin(input({ finding: low, riskScore: 10 }));
+    // Assert
+    expect(raised.outcome).toBe('joined');
+    expect(milder.incident).toMatchObject({ incidentId: first.incident.incidentId, severity: 'CRITICAL', riskScore: 95 });
+    expect((await repo.list({ severity: 'CRITICAL' })).map((incident) => incident.incidentId)).toEqual([first.incident.incidentId]);
+    expect(await repo.list({ severity: 'HIGH' })).toEqual([]);
+    const timeline = await repo.timeline(first.incident.incidentId);
+    expect(timeline.map((entry) => entry.kind)).toEqual(['opened', 'finding_added', 'severity_raised', 'finding_added']);
+    expect(timeline[2]!.message).toBe('Severity raised from HIGH to CRITICAL by a joining finding');
+  });
+
+  it('concurrent joins only ever raise the severity, to the highest, with one timeline entry per raise', async () => {
+    const first = await repo.openOrJoin(input({ finding: guardDutyIamFinding({ severity: { label: 'LOW', normalized: 20, original: 2 } }) }));
+    const joiners = (['MEDIUM', 'CRITICAL', 'HIGH', 'MEDIUM'] as const).map((label, i) =>
+      guardDutyIamFinding({ dedupKey: `guardduty:j${i}`, severity: { label, normalized: 50, original: 5 } }),
+    );
+
+    await Promise.all(joiners.map((finding) => repo.openOrJoin(input({ finding }))));
+
+    expect((await repo.getOrThrow(first.incident.incidentId)).severity).toBe('CRITICAL');
+    const raises = (await repo.timeline(first.incident.incidentId)).filter((entry) => entry.kind === 'severity_raised');
+    expect(raises.length).toBeGreaterThanOrEqual(1);
+    expect(raises.length).toBeLessThanOrEqual(3);
+    expect(raises.some((entry) => entry.message.endsWith('to CRITICAL by a joining finding'))).toBe(true);
+  });
+
   it('opens a new incident once the correlation window has passed or the incident is resolved', async () => {
     const first = await repo.openOrJoin(input());
     now = new Date('2026-11-25T12:00:00.000Z');
