@@ -65,11 +65,21 @@ export async function rollbackIncident(options: RollbackOptions): Promise<Rollba
       now,
     };
     let result: ActionResult;
+    const access = options.clients.access(ctx.target);
     if (!action) {
       result = { status: 'failed', cause: `no action '${record.actionId}' in this version of Firebreak`, errorName: 'NotFoundError', calls: [] };
+    } else if (access.via === 'refused') {
+      // As in containment: never with the home credentials in another account, dry run or not. Left, not failed.
+      result = {
+        status: 'skipped',
+        reason: access.reason,
+        refused: true,
+        escalation: `undo it in account ${incident.accountId} by hand, or configure memberAccounts and deploy the member role there`,
+        calls: [],
+      };
     } else {
       try {
-        result = throughMemberRole(await action.rollback(record, ctx), options.clients.access(ctx.target), options.dryRun);
+        result = throughMemberRole(await action.rollback(record, ctx), access, options.dryRun);
       } catch (error) {
         // Throttling propagates from actions so Step Functions can retry; here it is one failed step among others.
         result = { status: 'failed', cause: errorMessage(error), errorName: errorName(error), calls: [] };

@@ -245,6 +245,31 @@ describe('rollback in member accounts', () => {
   });
 });
 
+describe('rollback in a refused account', () => {
+  it('leaves a member-account record alone (skipped, refused, escalated) when memberAccounts is no longer configured, dry run or not', async () => {
+    // Prepare: contained through the member role; the configuration then dropped memberAccounts.
+    const incidentId = await openIncident();
+    memberStsIssues();
+    keyIs('Active');
+    iam.on(UpdateAccessKeyCommand).resolves({});
+    await handlerWith({ dryRun: false, memberAccounts: {} })(payload(incidentId, false));
+    iam.reset();
+    sts.reset();
+    const rollback = createRollbackHandler(depsWith({ dryRun: false }));
+    // Act
+    const rehearsal = await rollback({ operation: 'rollback', incidentId, dryRun: true });
+    const real = await rollback({ operation: 'rollback', incidentId, dryRun: false });
+    // Assert: skipped with the reason, no call of any kind, the record still there to undo later.
+    for (const outcome of [rehearsal, real]) {
+      expect(outcome.counts).toEqual({ done: 0, skipped: 1, failed: 0 });
+      expect(outcome.steps[0]!.result).toMatchObject({ status: 'skipped', refused: true, calls: [], reason: expect.stringContaining(MEMBER) });
+    }
+    expect(iam.calls()).toHaveLength(0);
+    expect(sts.calls()).toHaveLength(0);
+    expect((await repository.actions(incidentId)).map((record) => record.status)).toEqual(['done']);
+  });
+});
+
 describe('homeFromFunctionArn', () => {
   it('reads account and partition from the invoked function ARN (alias or not)', () => {
     expect(homeFromFunctionArn('arn:aws-cn:lambda:cn-north-1:111111111111:function:Firebreak-Act:live')).toEqual({ homeAccountId: HOME, partition: 'aws-cn' });
