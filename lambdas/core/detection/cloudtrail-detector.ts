@@ -144,6 +144,10 @@ interface GroupState {
   /** Index of the last window this container emitted a finding for (another container may emit it once more; the
    * incident store's dedup absorbs that). */
   emittedWindow: number;
+  /** The event that emitted it, and its peer note: a redelivery of that same event (Lambda retries a failed invocation)
+   * emits it again, so a finding whose incident could not be written the first time is not lost. */
+  emittedBy: string;
+  emittedNote: string | undefined;
   /** Window and count level (count / peer floor) last compared with the peers: re-read at the next multiple only. */
   checkedWindow: number;
   checkedLevel: number;
@@ -194,6 +198,11 @@ interface Observation {
   readonly event: EventRecord;
   readonly atMs: number;
   readonly context: CloudTrailDetectContext;
+}
+
+/** What identifies one CloudTrail event across deliveries. */
+function eventKeyOf(core: CloudTrailRecordCore): string {
+  return core.eventID ?? `${core.eventTime}:${core.eventName}:${core.eventSource}`;
 }
 
 /**
@@ -261,7 +270,7 @@ function groupOf(plan: CorrelationPlan, event: EventRecord): GroupState | undefi
     // A group first met in the peer statistics (another container's) keeps the tally it already has there.
     const foreignTally = plan.foreignTallies.get(id);
     if (foreignTally) plan.foreignTallies.delete(id);
-    group = { id, values: values ?? [id], key: `${plan.correlation.name}#${id}`, emittedWindow: -1, checkedWindow: -1, checkedLevel: -1, peerBucket: -1, peerMember: '', pendingPeers: 0, pendingAtMs: 0, tally: foreignTally ?? { read: -1, total: 0 } };
+    group = { id, values: values ?? [id], key: `${plan.correlation.name}#${id}`, emittedWindow: -1, emittedBy: '', emittedNote: undefined, checkedWindow: -1, checkedLevel: -1, peerBucket: -1, peerMember: '', pendingPeers: 0, pendingAtMs: 0, tally: foreignTally ?? { read: -1, total: 0 } };
     plan.groups.set(id, group);
   }
   return group;
@@ -424,7 +433,8 @@ export class CloudTrailDetector {
     if (correlation.type !== 'temporal' && !meets(correlation.condition, value, plan.override?.threshold)) {
       // Below the absolute threshold: a candidate only if it clears the peer floor; the (rare) peer read decides.
       const peers = correlation.peers;
-      if (!peers || value < peers.floor || group.emittedWindow === window) return undefined;
+      if (!peers || value < peers.floor) return undefined;
+      if (group.emittedWindow === window) return group.emittedBy === eventKeyOf(o.core) ? this.emit(plan, group, window, value, o, group.emittedNote) : undefined;
       // Re-read the peers each time the group's count reaches another multiple of the floor, not on every event.
       const level = Math.floor(value / peers.floor);
       if (group.checkedWindow === window && group.checkedLevel === level) return undefined;
@@ -526,9 +536,13 @@ export class CloudTrailDetector {
   }
 
   private emit(plan: CorrelationPlan, group: GroupState, window: number, value: number, o: Observation, peerNote?: string): Finding | undefined {
-    // A window that has fired keeps counting but is not re-emitted for every further event.
-    if (group.emittedWindow === window) return undefined;
+    // A window that has fired keeps counting but is not re-emitted for every further event; only for a redelivery of
+    // the event that fired it.
+    const eventKey = eventKeyOf(o.core);
+    if (group.emittedWindow === window && group.emittedBy !== eventKey) return undefined;
     group.emittedWindow = window;
+    group.emittedBy = eventKey;
+    group.emittedNote = peerNote;
     const correlation = plan.correlation;
     const timespan = plan.timespanSeconds;
     const groupText = correlation.groupBy.map((field, i) => `${field}=${group.values[i] || '(none)'}`).join(', ');

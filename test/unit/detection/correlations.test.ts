@@ -52,6 +52,18 @@ describe('correlation rules on DynamoDB (dynalite)', () => {
     expect(perEvent.flat().some((f) => f.startsWith('console-login-failed'))).toBe(false);
   });
 
+  it('a redelivery of the event that fired the window fires it again (its incident may not have been written); later events do not', async () => {
+    // Prepare: the 10th failure fires; Lambda then retries that same event (the first invocation failed), then an 11th.
+    const events = Array.from({ length: 10 }, (_, n) => failedLogin(n, { ip: '203.0.113.20' }));
+    const tenth = events[9]!;
+    // Act
+    const perEvent = await run([...events, structuredClone(tenth), failedLogin(10, { ip: '203.0.113.20' })], store);
+    // Assert: the same dedup key at the 10th and at its redelivery (the incident store keeps one incident), nothing after.
+    const hits = perEvent.map((fs) => fs.filter((f) => f.startsWith('console-brute-force-by-ip')));
+    expect(hits.map((h) => h.length)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0]);
+    expect(hits[10]).toEqual(hits[9]);
+  });
+
   it('failures spread wider than the window never fire', async () => {
     // Prepare: 12 failures two minutes apart → at most 5 in any 10-minute window.
     const events = Array.from({ length: 12 }, (_, n) => failedLogin(n, { ip: '203.0.113.11', spacingMs: 120_000 }));
