@@ -29,8 +29,11 @@ export function renderReplay(result: ReplayResult, source: string): string {
   out(`Firebreak replay of ${source} — local runtime, dry run: nothing in AWS is read or changed`);
   out(`Input:    ${result.inputs.map((input) => `${input.recognizedAs} (event id ${input.eventId})`).join(', ')}`);
   out(`Rules:    ${result.matchedRules.map((rule) => `${rule.name} [${rule.state}]`).join(', ')}`);
-  if (result.matchedRules.length > 1) {
-    out(`          ${result.matchedRules.length} rules match: EventBridge invokes the detector once per rule; the repeats are duplicates.`);
+  // matchedRules lists each input's rules in turn: several inputs matching one rule each (a {"Records": [...]} file) are
+  // one delivery per event; only an event matching more than one rule is delivered again.
+  if (result.matchedRules.length > result.inputs.length) {
+    const which = result.inputs.length === 1 ? `${result.matchedRules.length} rules match` : 'an event matches several rules';
+    out(`          ${which}: EventBridge invokes the detector once per rule; the repeats are duplicates.`);
   }
   for (const finding of result.deliveries.flatMap((delivery) => delivery.findings)) {
     const where = finding.incidentId ? ` → incident ${finding.incidentId}` : '';
