@@ -44,7 +44,9 @@ export function renderReplay(result: ReplayResult, source: string): string {
   const incident = result.incident;
   out();
   if (!incident) {
-    out('No incident: the finding stays below the severity threshold or was suppressed.');
+    // The EventBridge patterns select by event source and name only, so a delivered event may match no detection rule.
+    const found = result.deliveries.some((delivery) => delivery.findings.length > 0);
+    out(found ? 'No incident: the finding stays below the severity threshold or was suppressed.' : 'No incident: no detection rule matched the event.');
   } else {
     out(`Incident ${incident.incidentId}: ${incident.status.toUpperCase()}, ${incident.severity} (risk ${incident.riskScore})`);
     out(`  ${incident.title}`);

@@ -7,11 +7,11 @@ import { renderReplay } from '../../../lib/local/render-replay.js';
 const rule = (name: string) => ({ logicalId: name, name, state: 'ENABLED', targets: ['DetectFunction'] });
 const input = (eventId: string) => ({ recognizedAs: 'cloudtrail-record', eventId });
 
-function result(inputs: ReplayResult['inputs'], matchedRules: readonly ReturnType<typeof rule>[]): ReplayResult {
+function result(inputs: ReplayResult['inputs'], matchedRules: readonly ReturnType<typeof rule>[], findings: unknown[] = []): ReplayResult {
   return {
     inputs,
     matchedRules,
-    deliveries: [],
+    deliveries: [{ events: inputs.length, findings, failures: [] }],
     incidents: [],
     timeline: [],
     actions: [],
@@ -45,5 +45,22 @@ describe('renderReplay: the several-rules note', () => {
     const text = renderReplay(result([input('a'), input('b')], [rule('R1'), rule('R2'), rule('R1')]), 'Records.json');
 
     expect(text).toContain('an event matches several rules: EventBridge invokes the detector once per rule; the repeats are duplicates.');
+  });
+});
+
+describe('renderReplay: no incident', () => {
+  it('says no detection rule matched when the delivered event produced no finding', () => {
+    const text = renderReplay(result([input('a')], [rule('IngestionCloudTrailReadOnly2')]), 'event.json');
+
+    expect(text).toContain('No incident: no detection rule matched the event.');
+  });
+
+  it('says the finding stayed below the threshold or was suppressed when there was one', () => {
+    const below = { type: 'ec2-instance-connect-key-pushed', riskScore: 30, outcome: 'below-threshold' };
+
+    const text = renderReplay(result([input('a')], [rule('IngestionCloudTrailWrite1')], [below]), 'event.json');
+
+    expect(text).toContain('Finding:  ec2-instance-connect-key-pushed risk 30: below-threshold');
+    expect(text).toContain('No incident: the finding stays below the severity threshold or was suppressed.');
   });
 });
