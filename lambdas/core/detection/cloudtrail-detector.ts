@@ -21,9 +21,8 @@ export interface CorrelationOverride {
   timespanSeconds?: number;
 }
 
+/** What stays the same from event to event (so one object serves them all); the event's own id is a parameter. */
 export interface CloudTrailDetectContext {
-  /** EventBridge event id, when the record came in an envelope. */
-  eventId?: string | undefined;
   windowStore?: CorrelationWindowStore | undefined;
   overrides?: Readonly<Record<string, CorrelationOverride>> | undefined;
 }
@@ -60,13 +59,21 @@ function accountOf(core: CloudTrailRecordCore, principal: Principal | undefined,
   return core.recipientAccountId ?? (typeof identity?.accountId === 'string' ? identity.accountId : undefined) ?? principal?.arn?.split(':')[4] ?? 'unknown';
 }
 
+/** The CloudTrail event id and the EventBridge envelope's, those that are present. */
+function sourceEventIdsOf(core: CloudTrailRecordCore, envelopeId: string | undefined): string[] {
+  const ids: string[] = [];
+  if (core.eventID) ids.push(core.eventID);
+  if (envelopeId) ids.push(envelopeId);
+  return ids;
+}
+
 function buildFinding(
   rule: RuleMetaIR,
   core: CloudTrailRecordCore,
   record: EventRecord,
   eventTime: string,
   extra: { dedupKey: string; count?: number; firstSeen?: string; description?: string },
-  context: CloudTrailDetectContext,
+  envelopeId: string | undefined,
 ): Finding {
   const principal = principalOfRecord(record);
   const listed = Array.isArray(record.resources)
@@ -101,7 +108,7 @@ function buildFinding(
     ...(isIpAddress(core.sourceIPAddress) ? { network: { remoteIp: core.sourceIPAddress } } : {}),
     attack: { tactics: [...rule.tactics], techniques: [...rule.techniques] },
     sample: false,
-    sourceEventIds: [core.eventID, context.eventId].filter((id): id is string => typeof id === 'string' && id.length > 0),
+    sourceEventIds: sourceEventIdsOf(core, envelopeId),
     productRefs: {},
     ruleId: rule.name,
   };
@@ -198,6 +205,7 @@ interface Observation {
   readonly event: EventRecord;
   readonly atMs: number;
   readonly context: CloudTrailDetectContext;
+  readonly envelopeId: string | undefined;
 }
 
 /** What identifies one CloudTrail event across deliveries. */
@@ -293,17 +301,18 @@ export class CloudTrailDetector {
    * Synchronous when every correlation state it touches is in process (the CLI, tests, the bench): an async function per
    * CloudTrail event was measurable. With DynamoDB the correlations of one event run concurrently (distinct keys).
    */
-  detect(record: unknown, context: CloudTrailDetectContext = {}): NormalizeResult | Promise<NormalizeResult> {
+  /** `envelopeId`: the EventBridge event id, when the record came in an envelope. */
+  detect(record: unknown, context: CloudTrailDetectContext = {}, envelopeId?: string): NormalizeResult | Promise<NormalizeResult> {
     const core = cloudTrailRecordCore(record);
     if (!core) {
       // Malformed: the schema says why (or, if it accepts what the fast check did not, the record goes on).
       const parsed = parseCloudTrailRecord(record);
-      return parsed.ok ? this.detectCore(record as EventRecord, parsed.core, context) : parsed;
+      return parsed.ok ? this.detectCore(record as EventRecord, parsed.core, context, envelopeId) : parsed;
     }
-    return this.detectCore(record as EventRecord, core, context);
+    return this.detectCore(record as EventRecord, core, context, envelopeId);
   }
 
-  private detectCore(event: EventRecord, core: CloudTrailRecordCore, context: CloudTrailDetectContext): NormalizeResult | Promise<NormalizeResult> {
+  private detectCore(event: EventRecord, core: CloudTrailRecordCore, context: CloudTrailDetectContext, envelopeId: string | undefined): NormalizeResult | Promise<NormalizeResult> {
     const matched = this.engine.match(event);
     // Most records match no rule: they cost a lookup and nothing else.
     if (matched.length === 0 || (!context.windowStore && matched.every((r) => r.correlationOnly))) return NO_FINDINGS;
@@ -317,14 +326,14 @@ export class CloudTrailDetector {
       if (!rule.correlationOnly) {
         const eventTime = isoTimeOf(core);
         const id = core.eventID ?? `${eventTime}:${core.eventName}`;
-        const finding = buildFinding(rule, core, event, eventTime, { dedupKey: `cloudtrail:${rule.name}:${id}` }, context);
+        const finding = buildFinding(rule, core, event, eventTime, { dedupKey: `cloudtrail:${rule.name}:${id}` }, envelopeId);
         if (results) results.push(finding);
         else results = [finding];
       }
       if (!context.windowStore) continue;
       const correlations = this.engine.correlationsByRule.get(rule.name);
       if (!correlations) continue;
-      observation ??= { core, event, atMs, context };
+      observation ??= { core, event, atMs, context, envelopeId };
       for (const correlation of correlations) {
         const result = this.correlate(this.planOf(correlation, context), rule.name, observation);
         if (result === undefined) continue;
@@ -558,7 +567,7 @@ export class CloudTrailDetector {
         firstSeen: new Date(o.atMs - timespan * 1000).toISOString(),
         description: `${correlation.description} (${correlation.type} ${value} within ${timespan}s${groupText ? ` for ${groupText}` : ''}${peerNote ? `; ${peerNote}` : ''})`.trim(),
       },
-      o.context,
+      o.envelopeId,
     );
   }
 }

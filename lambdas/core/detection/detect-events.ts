@@ -22,6 +22,8 @@ interface CompiledPolicy {
   suppress: ReturnType<typeof compileSuppressions>;
   detector: CloudTrailDetector;
   overrides: Record<string, CorrelationOverride>;
+  /** Detect contexts by window store (see contextFor). */
+  contexts: WeakMap<object, CloudTrailDetectContext>;
 }
 
 // Config objects are frozen and reused for the life of a Lambda container: compile allowlists, suppressions and the
@@ -47,6 +49,7 @@ function policyFor(config: FirebreakConfig): CompiledPolicy {
       suppress: compileSuppressions(suppressions),
       detector: new CloudTrailDetector(ruleEngineFor(detection.packs, detection.disabledRules)),
       overrides,
+      contexts: new WeakMap(),
     };
     policies.set(config, policy);
   }
@@ -78,13 +81,21 @@ async function normalizeBatch(items: readonly unknown[], kind: string, one: (ite
 /** One CloudTrail record from an EventBridge event: what normalize does for it, without building the event's shape. */
 function detectCloudTrailEvent(record: Record<string, unknown>, envelope: Record<string, unknown>, options: DetectionOptions, policy: CompiledPolicy): BatchResult | string | Promise<BatchResult | string> {
   const eventId = envelope.id;
-  const context: CloudTrailDetectContext = {
-    overrides: policy.overrides,
-    windowStore: options.windowStore,
-    eventId: typeof eventId === 'string' && eventId.length > 0 ? eventId : undefined,
-  };
-  const outcome = policy.detector.detect(record, context);
+  const outcome = policy.detector.detect(record, contextFor(policy, options.windowStore), typeof eventId === 'string' && eventId.length > 0 ? eventId : undefined);
   return outcome instanceof Promise ? outcome.then(cloudTrailBatch) : cloudTrailBatch(outcome);
+}
+
+const NO_STORE = {};
+
+/** One detect context per compiled policy and window store, shared by every event (they only read it). */
+function contextFor(policy: CompiledPolicy, windowStore: DetectionOptions['windowStore']): CloudTrailDetectContext {
+  const key = windowStore ?? NO_STORE;
+  let context = policy.contexts.get(key);
+  if (!context) {
+    context = Object.freeze({ overrides: policy.overrides, windowStore });
+    policy.contexts.set(key, context);
+  }
+  return context;
 }
 
 function cloudTrailBatch(result: NormalizeResult): BatchResult | string {
@@ -99,15 +110,10 @@ function normalize(shape: EventShape, options: DetectionOptions, policy: Compile
     case 'asff':
       return normalizeBatch(shape.findings, 'securityhub', (f) => normalizeAsffFinding(f, shape.context));
     case 'cloudtrail': {
-      // Every field in one literal: one object shape for every event, not one per combination of present fields.
-      const context: CloudTrailDetectContext = {
-        overrides: policy.overrides,
-        windowStore: options.windowStore,
-        eventId: shape.records.length === 1 ? shape.context.eventId : undefined,
-      };
+      const context = contextFor(policy, options.windowStore);
       if (shape.records.length === 1) {
         // The common case (one EventBridge event): no batch bookkeeping on the hot path.
-        const outcome = policy.detector.detect(shape.records[0], context);
+        const outcome = policy.detector.detect(shape.records[0], context, shape.context.eventId);
         return outcome instanceof Promise ? outcome.then(cloudTrailBatch) : cloudTrailBatch(outcome);
       }
       return normalizeBatch(shape.records, 'cloudtrail', (record) => policy.detector.detect(record, context));

@@ -24,8 +24,9 @@ const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.length 
 const optionalString = (v: unknown) => v === undefined || typeof v === 'string';
 
 /**
- * The core of a well-formed record, or undefined: the same checks as the schema without building zod's result (this
- * runs for every CloudTrail event). parseCloudTrailRecord says what is wrong with the others.
+ * The record itself, seen through its core fields, when they are well-formed; else undefined. The same checks as the
+ * schema without building zod's result or a copy (this runs for every CloudTrail event): callers read the core fields
+ * and never serialize the core. parseCloudTrailRecord says what is wrong with the others.
  */
 export function cloudTrailRecordCore(record: unknown): CloudTrailRecordCore | undefined {
   if (typeof record !== 'object' || record === null || Array.isArray(record)) return undefined;
@@ -36,16 +37,19 @@ export function cloudTrailRecordCore(record: unknown): CloudTrailRecordCore | un
   ) {
     return undefined;
   }
-  const core: CloudTrailRecordCore = { eventSource: r.eventSource, eventName: r.eventName, eventTime: r.eventTime, awsRegion: r.awsRegion };
-  if (r.eventID !== undefined) core.eventID = r.eventID as string;
-  if (r.recipientAccountId !== undefined) core.recipientAccountId = r.recipientAccountId as string;
-  if (r.sourceIPAddress !== undefined) core.sourceIPAddress = r.sourceIPAddress as string;
-  return core;
+  return r as CloudTrailRecordCore;
 }
 
 export function parseCloudTrailRecord(record: unknown): CloudTrailParse {
-  const core = cloudTrailRecordCore(record);
-  if (core) return { ok: true, core };
+  const checked = cloudTrailRecordCore(record);
+  if (checked) {
+    const r = checked;
+    const core: CloudTrailRecordCore = { eventSource: r.eventSource, eventName: r.eventName, eventTime: r.eventTime, awsRegion: r.awsRegion };
+    if (r.eventID !== undefined) core.eventID = r.eventID;
+    if (r.recipientAccountId !== undefined) core.recipientAccountId = r.recipientAccountId;
+    if (r.sourceIPAddress !== undefined) core.sourceIPAddress = r.sourceIPAddress;
+    return { ok: true, core };
+  }
   const parsed = CloudTrailRecordSchema.safeParse(record);
   if (!parsed.success) return { ok: false, reason: `CloudTrail record: ${formatZodIssues(parsed.error).join('; ')}` };
   return { ok: true, core: parsed.data };
