@@ -21,6 +21,21 @@ describe('resources a CloudTrail record names only in its request', () => {
     ]);
   });
 
+  it('a finding names its source events: the CloudTrail eventID, and the EventBridge event id when it came in an envelope', async () => {
+    // Prepare: the same record bare and in its EventBridge envelope.
+    const config = parseFirebreakConfig({});
+    const now = new Date('2026-11-25T15:00:00Z');
+    const envelope = { version: '0', id: 'eb-envelope-1', 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.lambda', account: '123456789012', time: backdoor.eventTime, region: backdoor.awsRegion, resources: [], detail: backdoor };
+    // Act
+    const bare = await detectEvents(backdoor, { config, now });
+    const wrapped = await detectEvents(envelope, { config, now });
+    // Assert
+    if (bare.kind !== 'detected' || wrapped.kind !== 'detected') throw new Error('rejected');
+    const idsOf = (outcome: typeof bare) => outcome.kind === 'detected' ? outcome.findings.find((f) => f.finding.ruleId === 'lambda-permission-added')?.finding.sourceEventIds : undefined;
+    expect(idsOf(bare)).toEqual([backdoor.eventID]);
+    expect(idsOf(wrapped)).toEqual([backdoor.eventID, 'eb-envelope-1']);
+  });
+
   it('prefers the function ARN of the response over the name of the request', () => {
     // Prepare
     const record = {
