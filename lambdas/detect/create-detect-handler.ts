@@ -196,6 +196,8 @@ export function createDetectHandler(deps: DetectHandlerDeps): DetectHandler {
             incidentId: incident.incidentId,
             event: 'updated',
             detail: { joined: { dedupKey: finding.dedupKey, type: finding.type, title: finding.title }, ...(playbookStarted ? { playbookStarted } : {}) },
+            // Containment starting late is news responders need now, not in the next digest.
+            ...(playbookStarted ? { aggregate: false } : {}),
           }),
         ),
       }),

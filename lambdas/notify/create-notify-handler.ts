@@ -16,7 +16,12 @@ export function createNotifyHandler(deps: NotifyHandlerDeps): NotifyHandler {
   return async (event) => {
     const request = parseOrThrow(NotifyRequestSchema, event, 'notify request');
     deps.logger?.appendKeys({ incidentId: request.incidentId });
-    const result = await notifier.notify({ incidentId: request.incidentId, event: request.event, detail: request.detail });
+    const result = await notifier.notify({
+      incidentId: request.incidentId,
+      event: request.event,
+      detail: request.detail,
+      ...(request.aggregate === false ? { aggregate: false } : {}),
+    });
     deps.logger?.info('notify', { ...result });
     return result;
   };

@@ -22,5 +22,7 @@ export const NotifyRequestSchema = z.object({
   incidentId: z.string().min(1),
   event: NotificationEventSchema.exclude(['approval_requested']),
   detail: z.unknown().optional(),
+  /** `false`: send at once, even within the incident's digest window (e.g. a late takeover that starts containment). */
+  aggregate: z.boolean().optional(),
 });
 export type NotifyRequest = z.infer<typeof NotifyRequestSchema>;

@@ -177,6 +177,8 @@ describe('a containment finding joining a notify-only incident', () => {
             executionArn: `arn:aws:states:us-east-1:111122223333:execution:CredentialCompromise:${incidentId}`,
           },
         },
+        // Sent at once, not held in the digest of 'updated' messages.
+        aggregate: false,
       },
     ]);
     // What responders read (the notify Lambda renders the same request): containment started, not "not started again".

@@ -126,6 +126,19 @@ describe('notify handler', () => {
     expect(messages[1]!.default).toContain('the HIGH response-time target is 1h');
   });
 
+  it('aggregate: false sends at once inside the digest window (a takeover starting containment)', async () => {
+    // Prepare: an 'updated' about a joined finding went out a moment ago.
+    const { incident, notify, clock } = await setup(300);
+    await notify({ incidentId: incident.incidentId, event: 'updated', detail: { joined: { type: 'A' } } });
+    clock.advance(10);
+    // Act
+    const held = await notify({ incidentId: incident.incidentId, event: 'updated', detail: { joined: { type: 'B' } } });
+    const takeover = await notify({ incidentId: incident.incidentId, event: 'updated', detail: { playbookStarted: { playbook: 'credential-compromise' } }, aggregate: false });
+    // Assert
+    expect([held.status, takeover.status]).toEqual(['skipped', 'sent']);
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(2);
+  });
+
   it('refuses an unknown event naming the field', async () => {
     const { incident, notify } = await setup();
     await expect(notify({ incidentId: incident.incidentId, event: 'party' })).rejects.toThrow(/event/);
