@@ -41,14 +41,28 @@ export const startLogging = defineAction<Params>({
             .filter(Boolean);
     if (names.length === 0) return { status: 'skipped', reason: 'no CloudTrail trail in this Region', escalation: 'create a multi-Region trail', refused: true };
     const restarted: string[] = [];
+    const gone: string[] = [];
     for (const name of names) {
-      const status = await cloudTrail.send(new GetTrailStatusCommand({ Name: name }));
-      if (status.IsLogging) continue;
+      let logging: boolean | undefined;
+      try {
+        logging = (await cloudTrail.send(new GetTrailStatusCommand({ Name: name }))).IsLogging;
+      } catch (error) {
+        // A trail named by a DeleteTrail event: there is nothing left to restart.
+        if ((error as { name?: string }).name !== 'TrailNotFoundException') throw error;
+        gone.push(name);
+        continue;
+      }
+      if (logging) continue;
       await cloudTrail.send(new StartLoggingCommand({ Name: name }));
       restarted.push(name);
     }
-    if (restarted.length === 0) return { status: 'done', summary: `already contained: ${names.length} trail(s) logging`, priorState: { stopped: [] }, appliedState: { logging: names } };
-    return { status: 'done', summary: `restarted logging on ${restarted.join(', ')}`, priorState: { stopped: restarted }, appliedState: { logging: names } };
+    if (gone.length === names.length) {
+      return { status: 'skipped', reason: `trail ${gone.join(', ')} no longer exists (deleted)`, escalation: 'recreate the trail from its last known configuration (CloudTrail, or your infrastructure code)' };
+    }
+    const logging = names.filter((name) => !gone.includes(name));
+    const missing = gone.length > 0 ? `; ${gone.join(', ')} no longer exist(s)` : '';
+    if (restarted.length === 0) return { status: 'done', summary: `already contained: ${logging.length} trail(s) logging${missing}`, priorState: { stopped: [] }, appliedState: { logging } };
+    return { status: 'done', summary: `restarted logging on ${restarted.join(', ')}${missing}`, priorState: { stopped: restarted }, appliedState: { logging } };
   },
 
   rollbackPlan: () => [],

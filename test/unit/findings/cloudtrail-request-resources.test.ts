@@ -36,6 +36,19 @@ describe('resources a CloudTrail record names only in its request', () => {
     expect(idsOf(wrapped)).toEqual([backdoor.eventID, 'eb-envelope-1']);
   });
 
+  it('CloudTrail StopLogging names its trail (ARN or name); PutEventSelectors its trailName', () => {
+    // Prepare: the example StopLogging event's record, and the same call by name; a selectors change.
+    const stop = JSON.parse(readFileSync(join(FIXTURES, '..', '..', 'examples', 'cloudtrail-stop-logging.json'), 'utf8')) as Record<string, unknown>;
+    const byName = { ...stop, requestParameters: { name: 'org-trail' } };
+    const selectors = { eventSource: 'cloudtrail.amazonaws.com', eventName: 'PutEventSelectors', requestParameters: { trailName: 'org-trail', eventSelectors: [] } };
+    // Act / Assert
+    expect(resourcesNamedByRequest(stop, 'cloudtrail.amazonaws.com', 'us-west-2')).toEqual([
+      { type: 'AWS::CloudTrail::Trail', id: 'arn:aws:cloudtrail:us-west-2:123456789012:trail/example-trail', arn: 'arn:aws:cloudtrail:us-west-2:123456789012:trail/example-trail', region: 'us-west-2', tags: {}, details: {} },
+    ]);
+    expect(resourcesNamedByRequest(byName, 'cloudtrail.amazonaws.com', 'us-west-2')).toEqual([{ type: 'AWS::CloudTrail::Trail', id: 'org-trail', region: 'us-west-2', tags: {}, details: {} }]);
+    expect(resourcesNamedByRequest(selectors, 'cloudtrail.amazonaws.com', 'us-east-1')).toMatchObject([{ type: 'AWS::CloudTrail::Trail', id: 'org-trail' }]);
+  });
+
   it('prefers the function ARN of the response over the name of the request', () => {
     // Prepare
     const record = {

@@ -58,6 +58,27 @@ describe('defense-restoring actions', () => {
     expect(rollback.status).toBe('skipped');
   });
 
+  it('cloudtrail/start-logging restarts the trail the event names, and escalates a deleted one instead of failing', async () => {
+    // Prepare: a StopLogging finding names its trail; a DeleteTrail finding names one that is gone.
+    const named = ruleFinding('cloudtrail-logging-stopped');
+    named.resources = [{ type: 'AWS::CloudTrail::Trail', id: TRAIL, arn: TRAIL, region: 'us-east-1', tags: {}, details: {} }];
+    cloudTrail.on(GetTrailStatusCommand, { Name: TRAIL }).resolves({ IsLogging: false });
+    cloudTrail.on(GetTrailStatusCommand, { Name: 'deleted-trail' }).rejects(Object.assign(new Error('Unknown trail'), { name: 'TrailNotFoundException' }));
+    // Act
+    const params = startLogging.paramsFromFinding(named)!;
+    const restarted = await startLogging.execute(params, actionContext());
+    const deleted = await startLogging.execute({ trailNames: ['deleted-trail'] }, actionContext());
+    // Assert: no DescribeTrails (the trail is known), exactly that trail restarted; the deleted one skipped with its reason.
+    expect(params).toEqual({ trailNames: [TRAIL] });
+    expect(sentRequests(cloudTrail)).toEqual([
+      ['GetTrailStatus', { Name: TRAIL }],
+      ['StartLogging', { Name: TRAIL }],
+      ['GetTrailStatus', { Name: 'deleted-trail' }],
+    ]);
+    expect(restarted).toMatchObject({ status: 'done', summary: `restarted logging on ${TRAIL}` });
+    expect(deleted).toMatchObject({ status: 'skipped', reason: 'trail deleted-trail no longer exists (deleted)', escalation: expect.stringContaining('recreate the trail') });
+  });
+
   it('guardduty/enable-detector updates a disabled detector, or creates a deleted one', async () => {
     // Prepare
     guardDuty.on(ListDetectorsCommand).resolvesOnce({ DetectorIds: ['d-1'] }).resolvesOnce({ DetectorIds: [] }).resolves({ DetectorIds: ['d-2'] });
