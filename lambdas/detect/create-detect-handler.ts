@@ -297,13 +297,21 @@ export function createDetectHandler(deps: DetectHandlerDeps): DetectHandler {
     // A join, or a re-delivery of one into a still notify-only incident (the first delivery failed before the takeover).
     const joinsToContain =
       route.playbook !== NOTIFY_ONLY_PLAYBOOK && (outcome === 'joined' || (outcome === 'duplicate' && !isPrimary && incident.playbook === NOTIFY_ONLY_PLAYBOOK));
+    let tookOver = false;
     if (joinsToContain) {
       const taken = await takeOver(incident, finding, route, mode, scored, outcome, breaker);
       incident = taken.incident;
+      tookOver = Boolean(taken.playbookStarted);
       if (taken.executionArn) executionArn = taken.executionArn;
       if (outcome === 'joined' || taken.playbookStarted) await notifyJoined(incident, finding, taken.playbookStarted);
     } else if (outcome === 'joined') {
       await notifyJoined(incident, finding);
+    }
+    // The breaker limits containments, not findings: a finding that starts none gives its slot back (a credential
+    // compromise is one containment however many findings join it).
+    const containmentStarts = tookOver || (startsHere && incident.playbook !== NOTIFY_ONLY_PLAYBOOK);
+    if (breaker && !containmentStarts && deps.circuitBreaker?.release) {
+      await deps.circuitBreaker.release(scored.finding.accountId, incidentIdFor(scored.finding.dedupKey), breaker);
     }
     const log = { ...base, incidentId: incident.incidentId, outcome, playbook: incident.playbook, mode: incident.mode };
     if (startsHere && incident.playbook === 'notify-only' && incident.mode !== 'off') {

@@ -40,15 +40,34 @@ export class CircuitBreakerStore implements CircuitBreaker {
           ConditionExpression: 'attribute_not_exists(#members) OR size(#members) < :limit OR contains(#members, :member)',
           ExpressionAttributeNames: { '#members': 'members', '#expiresAt': 'expiresAt' },
           ExpressionAttributeValues: { ':key': new Set([key]), ':member': key, ':limit': limit, ':expiresAt': end + this.config.window },
-          ReturnValues: 'ALL_NEW',
+          ReturnValues: 'ALL_OLD',
         }),
       );
-      const members = result.Attributes?.members as Set<string> | undefined;
-      return { admitted: true, count: members?.size ?? 1, limit, windowStart: iso(start), windowEnd: iso(end) };
+      const before = result.Attributes?.members as Set<string> | undefined;
+      const newlyAdmitted = !before?.has(key);
+      return { admitted: true, count: (before?.size ?? 0) + (newlyAdmitted ? 1 : 0), limit, windowStart: iso(start), windowEnd: iso(end), newlyAdmitted };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException) && (error as Error).name !== 'ConditionalCheckFailedException') throw error;
       return { admitted: false, count: await this.count(accountId), limit, windowStart: iso(start), windowEnd: iso(end) };
     }
+  }
+
+  /** Removes `key` from the window it was admitted in (a no-op once that window is over or the key is gone). */
+  async release(accountId: string, key: string, admission: BreakerAdmission): Promise<void> {
+    if (!admission.admitted || !admission.newlyAdmitted) return;
+    const start = Math.floor(Date.parse(admission.windowStart) / 1000);
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: breakerPk(accountId), sk: windowSk(start) },
+        UpdateExpression: 'DELETE #members :key',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#members': 'members' },
+        ExpressionAttributeValues: { ':key': new Set([key]) },
+      }),
+    ).catch((error: unknown) => {
+      if (!(error instanceof ConditionalCheckFailedException) && (error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    });
   }
 
   /** Automatic containments admitted for the account in the current window. */

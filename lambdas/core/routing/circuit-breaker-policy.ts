@@ -23,11 +23,18 @@ export interface BreakerAdmission {
   readonly limit: number;
   readonly windowStart: string;
   readonly windowEnd: string;
+  /** This call added the key (it was not already counted): only then may release() give the slot back. */
+  readonly newlyAdmitted?: boolean;
 }
 
 /** Something that can admit (or refuse) one more automatic containment for an account. */
 export interface CircuitBreaker {
   admit(accountId: string, key: string): Promise<BreakerAdmission>;
+  /**
+   * Gives back a slot admitted for a finding that then started no containment (it joined an incident whose playbook was
+   * already running, or routed to notify only): the limit counts containments, not findings.
+   */
+  release?(accountId: string, key: string, admission: BreakerAdmission): Promise<void>;
 }
 
 /** The mode a playbook really starts in: `auto` becomes `approve` when the breaker is open. */

@@ -63,6 +63,22 @@ describe('circuit breaker in the detect handler', () => {
     expect(routed?.data).toMatchObject({ mode: 'approve', circuitBreaker: { admitted: false, limit: 2 } });
   });
 
+  it('counts containments, not findings: a finding that joins a running containment gives its slot back', async () => {
+    // Prepare: a second GuardDuty finding about the same access key as finding 1 (it joins finding 1's incident).
+    const { handler, repository } = await handlerWith(false);
+    const first = findingNumber(1);
+    const sameKey = { ...first, id: `${first.id}-again`, detail: { ...first.detail, id: `${first.detail.id}-again`, type: 'UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom' } };
+    // Act
+    await handler(first);
+    const joined = await handler(sameKey);
+    for (const n of [2, 3]) await handler(findingNumber(n));
+    // Assert: the join started nothing and took no slot, so finding 2 still contains automatically; finding 3 is the third.
+    expect(joined.findings[0]).toMatchObject({ outcome: 'joined' });
+    expect(modesStarted()).toEqual(['auto', 'auto', 'approve']);
+    const third = sfn.commandCalls(StartExecutionCommand)[2]!.args[0].input.name!;
+    expect((await repository.timeline(third)).find((e) => e.kind === 'routed')?.message).toContain('circuit breaker open: 2 automatic containments');
+  });
+
   it('dry-run containments are not counted', async () => {
     const { handler } = await handlerWith(true);
     for (const n of [1, 2, 3]) await handler(findingNumber(n));

@@ -20,6 +20,21 @@ describe('blast-radius circuit breaker (dynalite)', () => {
     return { breaker: new CircuitBreakerStore(table.doc, tableName, config, now), tableName };
   };
 
+  it('release gives back a slot this admission took, never one an earlier admission of the same key holds', async () => {
+    // Prepare: inc-1 admitted (and containing); inc-2 admitted by a finding that then started nothing.
+    const { breaker } = await store(() => new Date('2026-11-25T15:10:00Z'), 2);
+    const first = await breaker.admit(ACCOUNT, 'inc-1');
+    const joining = await breaker.admit(ACCOUNT, 'inc-2');
+    const redelivered = await breaker.admit(ACCOUNT, 'inc-1');
+    // Act
+    await breaker.release(ACCOUNT, 'inc-2', joining);
+    await breaker.release(ACCOUNT, 'inc-1', redelivered);
+    // Assert: inc-2's slot is free again, inc-1 still counts.
+    expect([first.newlyAdmitted, joining.newlyAdmitted, redelivered.newlyAdmitted]).toEqual([true, true, false]);
+    expect(await breaker.count(ACCOUNT)).toBe(1);
+    expect(await breaker.admit(ACCOUNT, 'inc-3')).toMatchObject({ admitted: true, count: 2 });
+  });
+
   it('admits N automatic containments per account and window, then refuses; a re-delivered key is not counted twice', async () => {
     // Prepare
     const { breaker } = await store(() => new Date('2026-11-25T15:10:00Z'));
