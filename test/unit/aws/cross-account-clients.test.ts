@@ -120,6 +120,23 @@ describe('createAwsClients across accounts', () => {
     expect(sts.commandCalls(AssumeRoleCommand).map((call) => call.args[0].input.RoleSessionName)).toEqual(['firebreak-inc-a', 'firebreak-inc-b']);
   });
 
+  it('keeps the 32 most recent sessions of a warm container: the oldest is dropped, and assumed again if needed', async () => {
+    // Prepare: 33 incidents in one member account, each with its own session.
+    const clock = { now: T0 };
+    stsIssues(15 * 60_000, clock);
+    const clients = clientsAt(clock);
+    const target = (n: number) => ({ accountId: MEMBER, region: REGION, session: `inc-${n}` });
+    for (let n = 0; n < 33; n++) await credentialsOf(clients.get('iam', target(n)));
+    // Act: the most recent session is reused; the first one was dropped and is assumed anew.
+    await credentialsOf(clients.get('iam', target(32)));
+    await credentialsOf(clients.get('iam', target(0)));
+    // Assert
+    const sessions = sts.commandCalls(AssumeRoleCommand).map((call) => call.args[0].input.RoleSessionName);
+    expect(sessions).toHaveLength(34);
+    expect(sessions.at(-1)).toBe('firebreak-inc-0');
+    expect(sessions.filter((name) => name === 'firebreak-inc-32')).toHaveLength(1);
+  });
+
   it('omits ExternalId when none is configured and uses the partition of the deployment', async () => {
     // Prepare
     const clock = { now: T0 };
