@@ -274,10 +274,9 @@ export function createDetectHandler(deps: DetectHandlerDeps): DetectHandler {
     }
     let mode = modeFor(deps.config, scored.finding, route);
     // Dry-run changes nothing, so it does not count against the blast-radius limit.
+    const breakerKey = incidentIdFor(scored.finding.dedupKey);
     const breaker =
-      mode === 'auto' && !deps.config.dryRun && deps.circuitBreaker
-        ? await deps.circuitBreaker.admit(scored.finding.accountId, incidentIdFor(scored.finding.dedupKey))
-        : undefined;
+      mode === 'auto' && !deps.config.dryRun && deps.circuitBreaker ? await deps.circuitBreaker.admit(scored.finding.accountId, breakerKey) : undefined;
     mode = modeAfterBreaker(mode, breaker);
     const finding = route.escalate ? escalated(scored.finding, route.escalate) : scored.finding;
     const opened = await deps.repository.openOrJoin({
@@ -311,7 +310,7 @@ export function createDetectHandler(deps: DetectHandlerDeps): DetectHandler {
     // compromise is one containment however many findings join it).
     const containmentStarts = tookOver || (startsHere && incident.playbook !== NOTIFY_ONLY_PLAYBOOK);
     if (breaker && !containmentStarts && deps.circuitBreaker?.release) {
-      await deps.circuitBreaker.release(scored.finding.accountId, incidentIdFor(scored.finding.dedupKey), breaker);
+      await deps.circuitBreaker.release(scored.finding.accountId, breakerKey, breaker);
     }
     const log = { ...base, incidentId: incident.incidentId, outcome, playbook: incident.playbook, mode: incident.mode };
     if (startsHere && incident.playbook === 'notify-only' && incident.mode !== 'off') {

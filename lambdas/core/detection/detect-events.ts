@@ -78,11 +78,15 @@ async function normalizeBatch(items: readonly unknown[], kind: string, one: (ite
   return { findings, rejected, inputKind: kind };
 }
 
-/** One CloudTrail record from an EventBridge event: what normalize does for it, without building the event's shape. */
-function detectCloudTrailEvent(record: Record<string, unknown>, envelope: Record<string, unknown>, options: DetectionOptions, policy: CompiledPolicy): BatchResult | string | Promise<BatchResult | string> {
-  const eventId = envelope.id;
-  const outcome = policy.detector.detect(record, contextFor(policy, options.windowStore), typeof eventId === 'string' && eventId.length > 0 ? eventId : undefined);
+/** One CloudTrail record (from an EventBridge event when `eventId` is set): no batch bookkeeping on the hot path. */
+function detectCloudTrailRecord(record: unknown, eventId: string | undefined, options: DetectionOptions, policy: CompiledPolicy): BatchResult | string | Promise<BatchResult | string> {
+  const outcome = policy.detector.detect(record, contextFor(policy, options.windowStore), eventId);
   return outcome instanceof Promise ? outcome.then(cloudTrailBatch) : cloudTrailBatch(outcome);
+}
+
+/** The EventBridge event id of an envelope, when it has one. */
+function envelopeIdOf(envelope: Record<string, unknown>): string | undefined {
+  return typeof envelope.id === 'string' && envelope.id.length > 0 ? envelope.id : undefined;
 }
 
 const NO_STORE = {};
@@ -110,12 +114,8 @@ function normalize(shape: EventShape, options: DetectionOptions, policy: Compile
     case 'asff':
       return normalizeBatch(shape.findings, 'securityhub', (f) => normalizeAsffFinding(f, shape.context));
     case 'cloudtrail': {
+      if (shape.records.length === 1) return detectCloudTrailRecord(shape.records[0], shape.context.eventId, options, policy);
       const context = contextFor(policy, options.windowStore);
-      if (shape.records.length === 1) {
-        // The common case (one EventBridge event): no batch bookkeeping on the hot path.
-        const outcome = policy.detector.detect(shape.records[0], context, shape.context.eventId);
-        return outcome instanceof Promise ? outcome.then(cloudTrailBatch) : cloudTrailBatch(outcome);
-      }
       return normalizeBatch(shape.records, 'cloudtrail', (record) => policy.detector.detect(record, context));
     }
     case 'inspector2':
@@ -151,7 +151,10 @@ export async function detectEvents(input: unknown, options: DetectionOptions): P
   try {
     policy = policyFor(options.config);
     const record = cloudTrailDetailOf(input);
-    const result = record ? detectCloudTrailEvent(record, input as Record<string, unknown>, options, policy) : normalize(classifyEvent(input), options, policy);
+    // EventBridge CloudTrail events (by far the most frequent input) skip building the event's shape.
+    const result = record
+      ? detectCloudTrailRecord(record, envelopeIdOf(input as Record<string, unknown>), options, policy)
+      : normalize(classifyEvent(input), options, policy);
     normalized = result instanceof Promise ? await result : result;
   } catch (error) {
     // Normalizers are written not to throw; this keeps a bug in one from taking down the batch around it.
